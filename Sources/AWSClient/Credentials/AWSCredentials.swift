@@ -1,0 +1,32 @@
+public import Foundation
+
+/// A set of AWS credentials: long-lived keys, or temporary ones with a session token and an
+/// expiry.
+///
+/// The description never shows the secret parts, so a value that reaches a log by accident
+/// leaks nothing.
+public struct AWSCredentials: Sendable, Equatable {
+    public var accessKeyID: String
+    public var secretAccessKey: String
+    public var sessionToken: String?
+    /// When temporary credentials stop working; `nil` for long-lived keys.
+    public var expiration: Date?
+
+    public init(accessKeyID: String, secretAccessKey: String, sessionToken: String? = nil, expiration: Date? = nil) {
+        self.accessKeyID = accessKeyID
+        self.secretAccessKey = secretAccessKey
+        self.sessionToken = sessionToken
+        self.expiration = expiration
+    }
+}
+
+extension AWSCredentials: CustomStringConvertible, CustomDebugStringConvertible {
+    /// Names the key id only by its last four characters; the secret and token never appear.
+    public var description: String {
+        let suffix = accessKeyID.suffix(4)
+        let kind = sessionToken == nil ? "long-lived" : "temporary"
+        return "AWSCredentials(key id ending \(suffix), \(kind))"
+    }
+
+    public var debugDescription: String { description }
+}

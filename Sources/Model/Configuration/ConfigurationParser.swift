@@ -1,0 +1,393 @@
+public import Foundation
+
+/// Reads a JSON configuration and checks every key, collecting all problems before failing.
+///
+/// Unknown keys are errors: a misspelt `stallAfterSecond` must never be ignored silently.
+public enum ConfigurationParser {
+    /// Parses and validates `data`.
+    /// - Throws: ``ConfigurationError`` listing every problem, each with its JSON path.
+    public static func parse(_ data: Data) throws(ConfigurationError) -> WatcherConfiguration {
+        let root: JSONValue
+        do {
+            root = try JSONDecoder().decode(JSONValue.self, from: data)
+        } catch {
+            throw ConfigurationError(problems: [
+                ConfigurationProblem(path: "$", message: "not valid JSON: \(syntaxErrorDescription(data))",
+                                     hint: "check for a missing comma, quote or brace; comments are not allowed in JSON")
+            ])
+        }
+        var reader = Reader()
+        let configuration = reader.configuration(root)
+        if let configuration, reader.problems.isEmpty {
+            return configuration
+        }
+        throw ConfigurationError(problems: reader.problems)
+    }
+
+    /// Where the JSON breaks, as a line and column: JSONDecoder only says that it does, so ask
+    /// JSONSerialization, which names the offset, and turn that into something an editor finds.
+    private static func syntaxErrorDescription(_ data: Data) -> String {
+        guard String(data: data, encoding: .utf8) != nil else { return "the file is not UTF-8 text" }
+        do {
+            _ = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
+        } catch {
+            let debug = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String ?? "syntax error"
+            if let match = debug.firstMatch(of: /(.*) around (?:character|line \d+, column) (\d+)\.?/),
+               let offset = Int(match.2) {
+                let (line, column) = lineAndColumn(of: offset, in: data)
+                return "\(match.1) at line \(line), column \(column)"
+            }
+            return debug
+        }
+        return "the document is empty or not a JSON value"
+    }
+
+    private static func lineAndColumn(of offset: Int, in data: Data) -> (Int, Int) {
+        var line = 1
+        var column = 1
+        for byte in data.prefix(offset) {
+            if byte == UInt8(ascii: "\n") {
+                line += 1
+                column = 1
+            } else if byte & 0xC0 != 0x80 {
+                column += 1
+            }
+        }
+        return (line, column)
+    }
+}
+
+/// The keys of each object, for the unknown-key check and its "did you mean" hint.
+enum ConfigurationKeys {
+    static let root = ["aws", "stateDirectory", "limits", "defaults", "pools"]
+    static let aws = ["region", "endpoint", "profile", "useFIPSEndpoint", "useDualStackEndpoint"]
+    static let limits = ["maxRequestsPerSecond", "maxConcurrentPolls", "requestTimeoutSeconds"]
+    static let settings = [
+        "inProgressIntervalSeconds", "idleIntervalSeconds", "finishedIntervalSeconds", "stallAfterSeconds",
+        "reportErrorsAfter", "jitter", "errorBackoffBaseSeconds", "errorBackoffMaxSeconds",
+    ]
+    static let pool = ["id", "name", "region"] + settings
+}
+
+/// Walks the JSON tree; every check appends to ``problems`` and goes on. `null` stands for
+/// "not set", so an example file can show every optional key.
+private struct Reader {
+    var problems: [ConfigurationProblem] = []
+
+    mutating func configuration(_ root: JSONValue) -> WatcherConfiguration? {
+        guard case .object(let object) = root else {
+            report("$", "the configuration must be a JSON object, not \(root.typeDescription)",
+                   hint: "see config.example.json")
+            return nil
+        }
+        checkKeys(object, allowed: ConfigurationKeys.root, path: "")
+        let aws = awsOptions(object["aws"], path: "aws")
+        let stateDirectory = absolutePath(object["stateDirectory"], path: "stateDirectory")
+        let limits = requestLimits(object["limits"], path: "limits")
+        var defaults = PoolSettings.standard
+        if let value = object["defaults"] {
+            if case .object(let fields) = value {
+                checkKeys(fields, allowed: ConfigurationKeys.settings, path: "defaults")
+                defaults = settings(fields, base: .standard, path: "defaults")
+            } else {
+                wrongType(value, expected: "an object", path: "defaults")
+            }
+        }
+        let pools = pools(object["pools"], defaults: defaults, aws: aws)
+        return WatcherConfiguration(aws: aws, stateDirectory: stateDirectory, limits: limits, defaults: defaults, pools: pools)
+    }
+
+    // MARK: - Sections
+
+    private mutating func awsOptions(_ value: JSONValue?, path: String) -> AWSOptions {
+        var options = AWSOptions()
+        guard let value else { return options }
+        guard case .object(let object) = value else {
+            wrongType(value, expected: "an object", path: path)
+            return options
+        }
+        checkKeys(object, allowed: ConfigurationKeys.aws, path: path)
+        if let region = string(object["region"], path: "\(path).region") {
+            if Self.isRegion(region) {
+                options.region = region
+            } else {
+                report("\(path).region", "'\(region)' is not an AWS region name", hint: "for example 'us-east-1' or 'eu-west-2'")
+            }
+        }
+        if let endpoint = string(object["endpoint"], path: "\(path).endpoint") {
+            if let url = URL(string: endpoint), let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https",
+               let host = url.host, !host.isEmpty {
+                options.endpoint = endpoint
+            } else {
+                report("\(path).endpoint", "'\(endpoint)' is not an http(s) URL with a host",
+                       hint: "for example 'https://cognito-sync.us-east-1.amazonaws.com' or 'http://127.0.0.1:4600'")
+            }
+        }
+        if let profile = string(object["profile"], path: "\(path).profile") {
+            if profile.isEmpty || profile.contains(where: { $0.isNewline || $0 == "[" || $0 == "]" }) {
+                report("\(path).profile", "the profile name must be non-empty, on one line, without '[' or ']'")
+            } else {
+                options.profile = profile
+            }
+        }
+        options.useFIPSEndpoint = bool(object["useFIPSEndpoint"], path: "\(path).useFIPSEndpoint") ?? false
+        options.useDualStackEndpoint = bool(object["useDualStackEndpoint"], path: "\(path).useDualStackEndpoint") ?? false
+        if options.endpoint != nil, options.useFIPSEndpoint || options.useDualStackEndpoint {
+            report("\(path).endpoint", "a custom endpoint cannot be combined with useFIPSEndpoint or useDualStackEndpoint",
+                   hint: "remove one of them: the custom endpoint is used as it is")
+        }
+        return options
+    }
+
+    private mutating func requestLimits(_ value: JSONValue?, path: String) -> RequestLimits {
+        var limits = RequestLimits()
+        guard let value else { return limits }
+        guard case .object(let object) = value else {
+            wrongType(value, expected: "an object", path: path)
+            return limits
+        }
+        checkKeys(object, allowed: ConfigurationKeys.limits, path: path)
+        if let rate = number(object["maxRequestsPerSecond"], path: "\(path).maxRequestsPerSecond", in: 0.01...1000) {
+            limits.maxRequestsPerSecond = rate
+        }
+        if let concurrency = integer(object["maxConcurrentPolls"], path: "\(path).maxConcurrentPolls", in: 1...1024) {
+            limits.maxConcurrentPolls = concurrency
+        }
+        if let timeout = number(object["requestTimeoutSeconds"], path: "\(path).requestTimeoutSeconds", in: 1...300) {
+            limits.requestTimeout = timeout
+        }
+        return limits
+    }
+
+    private mutating func settings(_ object: [String: JSONValue], base: PoolSettings, path: String) -> PoolSettings {
+        var settings = base
+        let day: Double = 86_400
+        if let value = number(object["inProgressIntervalSeconds"], path: "\(path).inProgressIntervalSeconds", in: 1...day) {
+            settings.inProgressInterval = value
+        }
+        if let value = number(object["idleIntervalSeconds"], path: "\(path).idleIntervalSeconds", in: 1...day) {
+            settings.idleInterval = value
+        }
+        if let value = number(object["finishedIntervalSeconds"], path: "\(path).finishedIntervalSeconds", in: 1...day) {
+            settings.finishedInterval = value
+        }
+        if let value = number(object["stallAfterSeconds"], path: "\(path).stallAfterSeconds", in: 1...(30 * day)) {
+            settings.stallAfter = value
+        }
+        if let value = integer(object["reportErrorsAfter"], path: "\(path).reportErrorsAfter", in: 1...1000) {
+            settings.reportErrorsAfter = value
+        }
+        if let value = number(object["jitter"], path: "\(path).jitter", in: 0...0.5) {
+            settings.jitter = value
+        }
+        if let value = number(object["errorBackoffBaseSeconds"], path: "\(path).errorBackoffBaseSeconds", in: 0.1...3600) {
+            settings.errorBackoffBase = value
+        }
+        if let value = number(object["errorBackoffMaxSeconds"], path: "\(path).errorBackoffMaxSeconds", in: 1...day) {
+            settings.errorBackoffMax = value
+        }
+        // Relations between settings, checked on the result so inherited values count too.
+        if settings.stallAfter < settings.inProgressInterval {
+            report("\(path).stallAfterSeconds",
+                   "the stall limit (\(Self.format(settings.stallAfter)) s) is shorter than the in-progress poll interval "
+                    + "(\(Self.format(settings.inProgressInterval)) s), so a stall could not be seen in time",
+                   hint: "make stallAfterSeconds at least inProgressIntervalSeconds")
+        }
+        if settings.errorBackoffMax < settings.errorBackoffBase {
+            report("\(path).errorBackoffMaxSeconds",
+                   "the longest error backoff (\(Self.format(settings.errorBackoffMax)) s) is shorter than its base "
+                    + "(\(Self.format(settings.errorBackoffBase)) s)",
+                   hint: "make errorBackoffMaxSeconds at least errorBackoffBaseSeconds")
+        }
+        return settings
+    }
+
+    private mutating func pools(_ value: JSONValue?, defaults: PoolSettings, aws: AWSOptions) -> [WatchedPool] {
+        guard let value else {
+            report("pools", "is missing", hint: "list the identity pools to watch, e.g. \"pools\": [{\"id\": \"us-east-1:…\"}]")
+            return []
+        }
+        guard case .array(let entries) = value else {
+            wrongType(value, expected: "an array", path: "pools")
+            return []
+        }
+        if entries.isEmpty {
+            report("pools", "is empty: there is nothing to watch", hint: "add at least one identity pool")
+        }
+        var pools: [WatchedPool] = []
+        var seenIDs: [IdentityPoolID: Int] = [:]
+        var seenNames: [String: Int] = [:]
+        for (index, entry) in entries.enumerated() {
+            let path = "pools[\(index)]"
+            guard let pool = pool(entry, path: path, defaults: defaults, aws: aws) else { continue }
+            if let first = seenIDs[pool.id] {
+                report("\(path).id", "'\(pool.id)' is listed twice (first at pools[\(first)])", hint: "remove one of the entries")
+                continue
+            }
+            if let name = pool.name, let first = seenNames[name] {
+                report("\(path).name", "the name '\(name)' is already used by pools[\(first)]",
+                       hint: "give every pool its own name, so journal entries tell them apart")
+            }
+            seenIDs[pool.id] = index
+            if let name = pool.name { seenNames[name] = index }
+            pools.append(pool)
+        }
+        return pools
+    }
+
+    private mutating func pool(_ entry: JSONValue, path: String, defaults: PoolSettings, aws: AWSOptions) -> WatchedPool? {
+        var fields: [String: JSONValue]
+        switch entry {
+        case .string:
+            fields = ["id": entry]
+        case .object(let object):
+            fields = object
+            checkKeys(object, allowed: ConfigurationKeys.pool, path: path)
+        default:
+            wrongType(entry, expected: "an object with an \"id\" (or the id as a string)", path: path)
+            return nil
+        }
+        guard let rawID = string(fields["id"], path: "\(path).id", required: true) else { return nil }
+        let id: IdentityPoolID
+        do {
+            id = try IdentityPoolID(validating: rawID)
+        } catch {
+            report("\(path).id", "'\(rawID)' is not a valid identity pool id: \(error.description)",
+                   hint: "copy the id from the Cognito console or `aws cognito-identity list-identity-pools`")
+            return nil
+        }
+        var name: String?
+        if let value = string(fields["name"], path: "\(path).name") {
+            if value.isEmpty || value.count > 100 || value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+                report("\(path).name", "the name must be 1 to 100 characters without control characters")
+            } else {
+                name = value
+            }
+        }
+        var region: String?
+        if let value = string(fields["region"], path: "\(path).region") {
+            if Self.isRegion(value) {
+                region = value
+            } else {
+                report("\(path).region", "'\(value)' is not an AWS region name", hint: "for example 'us-east-1'")
+            }
+        } else if aws.region == nil, !Self.isRegion(id.region) {
+            report("\(path).id", "the part before ':' ('\(id.region)') is not an AWS region, so the endpoint cannot be chosen",
+                   hint: "set \(path).region or aws.region")
+        }
+        let settings = settings(fields, base: defaults, path: path)
+        return WatchedPool(id: id, name: name, region: region ?? aws.region ?? id.region, settings: settings)
+    }
+
+    // MARK: - Values
+
+    private mutating func checkKeys(_ object: [String: JSONValue], allowed: [String], path: String) {
+        for key in object.keys.sorted() where !allowed.contains(key) {
+            let location = path.isEmpty ? key : "\(path).\(key)"
+            if let suggestion = Self.closest(to: key, in: allowed) {
+                report(location, "unknown key", hint: "did you mean '\(suggestion)'?")
+            } else {
+                report(location, "unknown key", hint: "allowed here: \(allowed.joined(separator: ", "))")
+            }
+        }
+    }
+
+    private mutating func string(_ value: JSONValue?, path: String, required: Bool = false) -> String? {
+        switch value {
+        case nil, .null?:
+            if required { report(path, "is missing") }
+            return nil
+        case .string(let text):
+            return text
+        case let other?:
+            wrongType(other, expected: "a string", path: path)
+            return nil
+        }
+    }
+
+    private mutating func bool(_ value: JSONValue?, path: String) -> Bool? {
+        switch value {
+        case nil, .null?: return nil
+        case .bool(let flag): return flag
+        case let other?:
+            wrongType(other, expected: "true or false", path: path)
+            return nil
+        }
+    }
+
+    private mutating func number(_ value: JSONValue?, path: String, in range: ClosedRange<Double>) -> Double? {
+        switch value {
+        case nil, .null?:
+            return nil
+        case .number(let number):
+            guard range.contains(number) else {
+                report(path, "\(Self.format(number)) is out of range", hint: "allowed: \(Self.format(range.lowerBound)) to \(Self.format(range.upperBound))")
+                return nil
+            }
+            return number
+        case .string(let text) where Double(text.trimmingCharacters(in: .letters)) != nil:
+            report(path, "must be a number, not the string \"\(text)\"", hint: "write it without quotes or units, e.g. 30")
+            return nil
+        case let other?:
+            wrongType(other, expected: "a number", path: path)
+            return nil
+        }
+    }
+
+    private mutating func integer(_ value: JSONValue?, path: String, in range: ClosedRange<Int>) -> Int? {
+        guard let number = number(value, path: path, in: Double(range.lowerBound)...Double(range.upperBound)) else { return nil }
+        guard number == number.rounded() else {
+            report(path, "must be a whole number, not \(Self.format(number))")
+            return nil
+        }
+        return Int(number)
+    }
+
+    private mutating func absolutePath(_ value: JSONValue?, path: String) -> String? {
+        guard let text = string(value, path: path) else { return nil }
+        guard text.hasPrefix("/") else {
+            report(path, "'\(text)' is not an absolute path", hint: "for example '/var/lib/cognito-sync-watcher'")
+            return nil
+        }
+        return text
+    }
+
+    private mutating func wrongType(_ value: JSONValue, expected: String, path: String) {
+        report(path, "must be \(expected), not \(value.typeDescription)")
+    }
+
+    private mutating func report(_ path: String, _ message: String, hint: String? = nil) {
+        problems.append(ConfigurationProblem(path: path, message: message, hint: hint))
+    }
+
+    // MARK: - Helpers
+
+    /// Region names as AWS forms them: `us-east-1`, `us-gov-west-1`, `us-isob-east-1`.
+    static func isRegion(_ text: String) -> Bool {
+        text.wholeMatch(of: /[a-z]{2}(-[a-z]+)+-[0-9]+/) != nil
+    }
+
+    static func format(_ number: Double) -> String {
+        number == number.rounded() && abs(number) < 1e15 ? String(Int64(number)) : String(number)
+    }
+
+    /// The allowed key nearest to a misspelt one, if it is near enough to be a typo.
+    static func closest(to key: String, in candidates: [String]) -> String? {
+        let scored = candidates.map { ($0, editDistance(key.lowercased(), $0.lowercased())) }
+        guard let best = scored.min(by: { $0.1 < $1.1 }), best.1 <= max(2, key.count / 4) else { return nil }
+        return best.0
+    }
+
+    static func editDistance(_ a: String, _ b: String) -> Int {
+        let a = Array(a), b = Array(b)
+        var previous = Array(0...b.count)
+        for i in 1...max(a.count, 1) where !a.isEmpty {
+            var current = [i] + Array(repeating: 0, count: b.count)
+            for j in 1...max(b.count, 1) where !b.isEmpty {
+                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+            }
+            previous = current
+        }
+        return a.isEmpty ? b.count : previous[b.count]
+    }
+}

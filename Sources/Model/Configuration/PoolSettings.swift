@@ -1,0 +1,67 @@
+public import Foundation
+
+/// How one pool is polled and judged; the config's `defaults`, overridden per pool.
+public struct PoolSettings: Sendable, Equatable, Codable {
+    /// Seconds between polls while a run is IN_PROGRESS (or the status is unknown).
+    public var inProgressInterval: TimeInterval
+    /// Seconds between polls while no bulk publish was ever requested (NOT_STARTED).
+    public var idleInterval: TimeInterval
+    /// Seconds between polls after a run SUCCEEDED or FAILED.
+    public var finishedInterval: TimeInterval
+    /// A run IN_PROGRESS for longer than this is reported as stalled.
+    public var stallAfter: TimeInterval
+    /// Consecutive transient errors (5xx, timeouts, throttling) before they are reported.
+    public var reportErrorsAfter: Int
+    /// The fraction by which a poll may come early, so pools do not poll in lockstep.
+    public var jitter: Double
+    /// The first delay after an error; it doubles with every further error.
+    public var errorBackoffBase: TimeInterval
+    /// The longest delay between polls while errors go on.
+    public var errorBackoffMax: TimeInterval
+
+    public init(
+        inProgressInterval: TimeInterval = 30,
+        idleInterval: TimeInterval = 600,
+        finishedInterval: TimeInterval = 300,
+        stallAfter: TimeInterval = 6 * 3600,
+        reportErrorsAfter: Int = 3,
+        jitter: Double = 0.1,
+        errorBackoffBase: TimeInterval = 5,
+        errorBackoffMax: TimeInterval = 300
+    ) {
+        self.inProgressInterval = inProgressInterval
+        self.idleInterval = idleInterval
+        self.finishedInterval = finishedInterval
+        self.stallAfter = stallAfter
+        self.reportErrorsAfter = reportErrorsAfter
+        self.jitter = jitter
+        self.errorBackoffBase = errorBackoffBase
+        self.errorBackoffMax = errorBackoffMax
+    }
+
+    /// The built-in defaults: the ones `config.example.json` spells out.
+    public static let standard = PoolSettings()
+}
+
+/// One pool the watcher polls, with its settings resolved.
+public struct WatchedPool: Sendable, Equatable, Identifiable {
+    public var id: IdentityPoolID
+    /// A name people use for the pool; shown beside the id.
+    public var name: String?
+    /// The region to call: the id's prefix unless the config overrides it.
+    public var region: String
+    public var settings: PoolSettings
+
+    public init(id: IdentityPoolID, name: String? = nil, region: String? = nil, settings: PoolSettings = .standard) {
+        self.id = id
+        self.name = name
+        self.region = region ?? id.region
+        self.settings = settings
+    }
+
+    /// How the pool is named in messages: `'name' (id)`, or the id alone.
+    public var label: String {
+        if let name { return "'\(name)' (\(id))" }
+        return id.rawValue
+    }
+}

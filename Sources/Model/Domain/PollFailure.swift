@@ -1,0 +1,41 @@
+public import Foundation
+
+/// Why a poll of one pool did not produce details, classified for the scheduler and the
+/// state machine.
+public struct PollFailure: Sendable, Equatable, Codable, CustomStringConvertible {
+    /// How the failure should be treated.
+    public enum Kind: String, Sendable, Codable, CaseIterable {
+        /// May go away by itself (a 5xx, a timeout, a reset connection, a malformed body): retry soon.
+        case transient
+        /// The service asked us to slow down: back off, and slow the whole region down.
+        case throttled
+        /// Will not go away without someone acting (not authorized, pool not found, invalid id,
+        /// bad credentials): poll slowly and say so once.
+        case lasting
+    }
+
+    public var kind: Kind
+    /// A short, bounded code safe for a journal field: the AWS error code, or e.g. `HTTP 502`,
+    /// `Timeout`, `ConnectionReset`, `MalformedResponse`.
+    public var code: String
+    /// A one-line explanation, without secrets.
+    public var message: String
+    /// The request id the service gave, for a support case.
+    public var requestID: String?
+    /// How long the service asked us to wait before the next attempt.
+    public var retryAfter: TimeInterval?
+
+    public init(kind: Kind, code: String, message: String, requestID: String? = nil, retryAfter: TimeInterval? = nil) {
+        self.kind = kind
+        self.code = code
+        self.message = message
+        self.requestID = requestID
+        self.retryAfter = retryAfter
+    }
+
+    public var description: String {
+        var text = "\(code): \(message)"
+        if let requestID { text += " (request id \(requestID))" }
+        return text
+    }
+}

@@ -1,0 +1,58 @@
+public import Foundation
+
+/// When a pool is polled next: a pure function of its state, its settings and a random source.
+///
+/// A fast cadence while a run is IN_PROGRESS (or the status is unknown), slower ones when idle
+/// or finished. Jitter only ever brings a poll earlier, so an IN_PROGRESS pool is never polled
+/// later than its cadence promises. After errors: exponential backoff with full jitter, never
+/// sooner than the server's retry-after hint; lasting errors are retried at the idle cadence,
+/// since they heal only when someone acts.
+public enum PollSchedule {
+    /// The shortest wait between two polls of one pool, whatever the random source says.
+    public static let minimumDelay: TimeInterval = 1
+
+    /// The delay before the next poll of a pool in `state`; `retryAfter` is the hint the last
+    /// failed poll carried, if any.
+    public static func delay(
+        after state: PoolState,
+        settings: PoolSettings,
+        retryAfter: TimeInterval? = nil,
+        using random: inout some RandomNumberGenerator
+    ) -> TimeInterval {
+        if let failure = state.failure {
+            return errorDelay(failure: failure, settings: settings, retryAfter: retryAfter, using: &random)
+        }
+        let interval = cadence(for: state.lastStatus, settings: settings)
+        let early = interval * settings.jitter * random.nextUnit()
+        return max(minimumDelay, interval - early)
+    }
+
+    /// The nominal interval for a pool last seen with `status`.
+    public static func cadence(for status: BulkPublishStatus?, settings: PoolSettings) -> TimeInterval {
+        switch status {
+        case nil, .inProgress, .unrecognized: settings.inProgressInterval
+        case .notStarted: settings.idleInterval
+        case .succeeded, .failed: settings.finishedInterval
+        }
+    }
+
+    /// The delay after `failure.consecutiveFailures` errors in a row, with an optional hint from
+    /// the server of how long to wait.
+    public static func errorDelay(
+        failure: FailureRecord,
+        settings: PoolSettings,
+        retryAfter: TimeInterval? = nil,
+        using random: inout some RandomNumberGenerator
+    ) -> TimeInterval {
+        let delay: TimeInterval
+        if failure.kind == .lasting {
+            delay = cadence(for: .notStarted, settings: settings)
+        } else {
+            // Full jitter: uniform in [0, min(max, base * 2^(n-1))].
+            let exponent = Double(min(max(failure.consecutiveFailures - 1, 0), 30))
+            let ceiling = min(settings.errorBackoffMax, settings.errorBackoffBase * pow(2, exponent))
+            delay = random.nextUnit() * ceiling
+        }
+        return max(minimumDelay, delay, retryAfter ?? 0)
+    }
+}

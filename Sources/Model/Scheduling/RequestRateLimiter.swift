@@ -1,0 +1,69 @@
+/// A token bucket: at most `rate` requests per second on average, bursts up to `burst`.
+///
+/// Time is monotonic seconds from any origin, handed in by the caller; the limiter only does
+/// arithmetic, so tests drive it without a clock.
+public struct RequestRateLimiter: Sendable, Equatable {
+    public let rate: Double
+    public let burst: Double
+    private var tokens: Double
+    private var updatedAt: Double?
+
+    public init(rate: Double, burst: Double? = nil) {
+        self.rate = rate
+        // A burst of one second's worth (at least one request) lets a start-up spread out
+        // smoothly without exceeding the configured rate over any second.
+        self.burst = max(1, burst ?? rate)
+        self.tokens = self.burst
+    }
+
+    /// Takes a token if one is available at `now`; otherwise returns how long to wait for one.
+    public mutating func acquire(at now: Double) -> Double? {
+        refill(at: now)
+        if tokens >= 1 {
+            tokens -= 1
+            return nil
+        }
+        return (1 - tokens) / rate
+    }
+
+    private mutating func refill(at now: Double) {
+        if let updatedAt, now > updatedAt {
+            tokens = min(burst, tokens + (now - updatedAt) * rate)
+        }
+        updatedAt = max(updatedAt ?? now, now)
+    }
+}
+
+/// Slows a whole region down when any of its pools is throttled: throttling is per account and
+/// region, so polling the region's other pools at full speed would only be throttled too.
+public struct RegionThrottle: Sendable, Equatable {
+    private var pausedUntil: [String: Double] = [:]
+    private var strikes: [String: Int] = [:]
+    /// The first pause after throttling; it doubles while throttling goes on.
+    public let basePause: Double
+    public let maximumPause: Double
+
+    public init(basePause: Double = 1, maximumPause: Double = 60) {
+        self.basePause = basePause
+        self.maximumPause = maximumPause
+    }
+
+    /// Records a throttled response in `region` at `now`; `retryAfter` is the service's hint.
+    public mutating func recordThrottling(in region: String, at now: Double, retryAfter: Double? = nil) {
+        let strike = (strikes[region] ?? 0) + 1
+        strikes[region] = strike
+        let pause = max(min(maximumPause, basePause * Double(1 << min(strike - 1, 20))), retryAfter ?? 0)
+        pausedUntil[region] = max(pausedUntil[region] ?? now, now + pause)
+    }
+
+    /// Records a successful response in `region`: the next throttling starts from the base again.
+    public mutating func recordSuccess(in region: String) {
+        strikes[region] = nil
+    }
+
+    /// When polls of `region` may resume, if the region is paused at `now`.
+    public func pausedUntil(region: String, at now: Double) -> Double? {
+        guard let until = pausedUntil[region], until > now else { return nil }
+        return until
+    }
+}
