@@ -11,7 +11,7 @@ let strictSettings: [SwiftSetting] = [
 
 let package = Package(
     name: "cognito-sync-watcher",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "cognito-sync-watcher", targets: ["Watcher"]),
     ],
@@ -26,11 +26,17 @@ let package = Package(
         // Pure domain: pool ids, statuses, the per-pool state machine, scheduling policy and
         // configuration. No IO, no clocks, no logging.
         .target(name: "Model"),
-        // The small AWS client: SigV4, credentials, endpoints, transport and error parsing.
+        // SigV4 signing and verification, shared by the client and the simulator.
+        .target(
+            name: "AWSSigning",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")]
+        ),
+        // The small AWS client: credentials, endpoints, transport, retries and error parsing.
         .target(
             name: "AWSClient",
             dependencies: [
                 "Model",
+                "AWSSigning",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
@@ -38,16 +44,56 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
+        // A simulator of the Cognito Sync API on loopback, for users and for tests.
+        .target(
+            name: "Simulator",
+            dependencies: [
+                "Model",
+                "AWSSigning",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .executableTarget(
             name: "Watcher",
             dependencies: [
                 "Model",
                 "AWSClient",
+                "Simulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(name: "ModelTests", dependencies: ["Model"]),
+        .testTarget(
+            name: "AWSClientTests",
+            dependencies: [
+                "AWSClient",
+                "AWSSigning",
+                "Model",
+                "Simulator",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "SimulatorTests",
+            dependencies: [
+                "Simulator",
+                "Model",
+                "AWSSigning",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
     ]
 )
 

@@ -1,14 +1,13 @@
 import ArgumentParser
+import Model
 
 /// The `cognito-sync-watcher` command: a daemon and one-shot tools for Cognito Sync bulk publish.
 @main
 struct CognitoSyncWatcher: AsyncParsableCommand {
-    static let version = "0.1.0"
-
     static let configuration = CommandConfiguration(
         commandName: "cognito-sync-watcher",
         abstract: "Watch Amazon Cognito Sync bulk publish runs and report them to systemd and the journal.",
-        version: version,
+        version: BuildInfo.version,
         subcommands: [CheckConfigCommand.self]
     )
 }

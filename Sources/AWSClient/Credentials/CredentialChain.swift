@@ -1,0 +1,202 @@
+public import AsyncHTTPClient
+public import Foundation
+public import AWSSigning
+
+/// Credentials together with the source that supplied them.
+public struct ResolvedCredentials: Sendable, CustomStringConvertible {
+    public let credentials: AWSCredentials
+    /// The provider that answered; wrap it in ``RefreshingCredentials`` to keep them fresh.
+    public let provider: any CredentialProvider
+
+    public init(credentials: AWSCredentials, provider: any CredentialProvider) {
+        self.credentials = credentials
+        self.provider = provider
+    }
+
+    /// For the "using credentials from …" log line.
+    public var sourceName: String { provider.sourceName }
+
+    public var description: String { "\(credentials) from \(sourceName)" }
+}
+
+/// botocore's default credential chain, as far as it applies to a daemon, plus systemd
+/// credentials.
+///
+/// Order (first source that has credentials wins; a source that is set up but broken stops the
+/// search, as in botocore):
+/// 1. environment (`AWS_ACCESS_KEY_ID`…) — skipped when a profile is passed explicitly (the
+///    `--profile` rule of `botocore.credentials.create_credential_resolver`; `AWS_PROFILE` does
+///    not skip it);
+/// 2. assume-role, web identity and SSO settings — not implemented, so an error if present;
+/// 3. the shared credentials file's `[profile]`;
+/// 4. console-login settings — an error if present;
+/// 5. the profile's `credential_process`;
+/// 6. the config file's `[profile name]` static keys;
+/// 7. the systemd credential (`$CREDENTIALS_DIRECTORY/aws-credentials`, same format, same profile);
+/// 8. the container endpoint (ECS/EKS);
+/// 9. EC2 instance metadata.
+///
+/// The profile is the one passed in, else `AWS_DEFAULT_PROFILE`, else `AWS_PROFILE`, else
+/// `default`. A profile named either way must exist in one of the files (botocore's
+/// `ProfileNotFound`); `default` may be absent. botocore's legacy sources (`AWS_CREDENTIAL_FILE`,
+/// `~/.boto`) are left out.
+public struct CredentialChain: CredentialProvider {
+    /// Knobs a daemon or a test may turn; the defaults are botocore's.
+    public struct Options: Sendable {
+        /// The file name under `$CREDENTIALS_DIRECTORY`.
+        public var systemdCredentialName: String
+        /// How long a `credential_process` may run.
+        public var processTimeout: Duration
+        /// What `AWS_CONTAINER_CREDENTIALS_RELATIVE_URI` is appended to.
+        public var containerBaseURL: String
+        /// Pause between container endpoint attempts.
+        public var containerRetryDelay: Duration
+        /// Instance metadata endpoint overriding the environment's.
+        public var instanceMetadataEndpoint: String?
+        /// The clock the instance metadata source judges expiry with.
+        public var now: @Sendable () -> Date
+
+        public init(
+            systemdCredentialName: String = SystemdCredentialProvider.defaultName,
+            processTimeout: Duration = ProcessCredentialProvider.defaultTimeout,
+            containerBaseURL: String = ContainerCredentialProvider.defaultBaseURL,
+            containerRetryDelay: Duration = .seconds(1),
+            instanceMetadataEndpoint: String? = nil,
+            now: @escaping @Sendable () -> Date = { Date() }
+        ) {
+            self.systemdCredentialName = systemdCredentialName
+            self.processTimeout = processTimeout
+            self.containerBaseURL = containerBaseURL
+            self.containerRetryDelay = containerRetryDelay
+            self.instanceMetadataEndpoint = instanceMetadataEndpoint
+            self.now = now
+        }
+    }
+
+    /// Which profile the chain reads and whether someone named it.
+    private struct ProfileChoice: Sendable {
+        var name: String
+        /// Where the name came from, for the "not found" message; nil for the implicit `default`.
+        var origin: String?
+        var locations: SharedFileLocations
+        var systemd: SystemdCredentialProvider
+    }
+
+    public let sourceName = "default credential chain"
+    /// The sources in the order they are tried.
+    public let providers: [any CredentialProvider]
+    private let profileChoice: ProfileChoice?
+    private let systemdCredentialName: String
+
+    /// The default chain.
+    ///
+    /// - Parameters:
+    ///   - environment: the process environment, handed in.
+    ///   - httpClient: used for the container and instance metadata endpoints.
+    ///   - profile: a profile chosen explicitly (a `--profile` option or the configuration file);
+    ///     nil to take it from the environment.
+    public init(environment: [String: String], httpClient: HTTPClient, profile: String? = nil, options: Options = Options()) {
+        let origin: String?
+        let name: String
+        if let profile {
+            (name, origin) = (profile, "the configured profile")
+        } else if let fromEnvironment = environment["AWS_DEFAULT_PROFILE"] {
+            (name, origin) = (fromEnvironment, "AWS_DEFAULT_PROFILE")
+        } else if let fromEnvironment = environment["AWS_PROFILE"] {
+            (name, origin) = (fromEnvironment, "AWS_PROFILE")
+        } else {
+            (name, origin) = ("default", nil)
+        }
+        let explicit = profile != nil
+        let locations = SharedFileLocations(environment: environment)
+        let systemd = SystemdCredentialProvider(name: options.systemdCredentialName, profile: name, environment: environment)
+        func unsupported(_ kind: UnsupportedProfileSetting.Kind) -> UnsupportedProfileSetting {
+            UnsupportedProfileSetting(
+                kind: kind, profile: name, locations: locations, environment: environment, ignoresEnvironment: explicit)
+        }
+        var providers: [any CredentialProvider] = []
+        if !explicit {
+            providers.append(EnvironmentCredentialProvider(environment: environment))
+        }
+        providers += [
+            unsupported(.assumeRole),
+            unsupported(.webIdentity),
+            unsupported(.singleSignOn),
+            SharedCredentialsFileProvider(profile: name, path: locations.credentialsFile),
+            unsupported(.login),
+            ProcessCredentialProvider(profile: name, environment: environment, timeout: options.processTimeout),
+            ConfigFileCredentialProvider(profile: name, path: locations.configFile),
+            systemd,
+            ContainerCredentialProvider(
+                environment: environment, httpClient: httpClient, baseURL: options.containerBaseURL,
+                retryDelay: options.containerRetryDelay),
+            InstanceMetadataCredentialProvider(
+                environment: environment, httpClient: httpClient, endpoint: options.instanceMetadataEndpoint,
+                now: options.now),
+        ]
+        self.providers = providers
+        self.profileChoice = ProfileChoice(name: name, origin: origin, locations: locations, systemd: systemd)
+        self.systemdCredentialName = options.systemdCredentialName
+    }
+
+    /// A chain of your own sources, tried in order, with no profile check.
+    public init(providers: [any CredentialProvider]) {
+        self.providers = providers
+        self.profileChoice = nil
+        self.systemdCredentialName = SystemdCredentialProvider.defaultName
+    }
+
+    /// The profile the chain reads.
+    public var profile: String? { profileChoice?.name }
+
+    public func credentials() async throws -> AWSCredentials {
+        try await resolve().credentials
+    }
+
+    /// Tries each source in order and says which one answered.
+    public func resolve() async throws -> ResolvedCredentials {
+        try checkNamedProfileExists()
+        var skipped: [CredentialError] = []
+        for provider in providers {
+            do {
+                return ResolvedCredentials(credentials: try await provider.credentials(), provider: provider)
+            } catch let error as CredentialError where error.code == .notConfigured {
+                if !(provider is UnsupportedProfileSetting) {
+                    skipped.append(error)
+                }
+            }
+        }
+        throw CredentialError(.noCredentials, source: sourceName, message: noCredentialsMessage(skipped))
+    }
+
+    /// botocore refuses to start with a profile that was asked for by name but is defined nowhere.
+    private func checkNamedProfileExists() throws(CredentialError) {
+        guard let choice = profileChoice, let origin = choice.origin else { return }
+        let profiles = try SharedProfiles.load(choice.locations, source: sourceName)
+        if profiles.mergedProfile(choice.name) != nil {
+            return
+        }
+        if let sections = try choice.systemd.profileNames(), sections.contains(choice.name) {
+            return
+        }
+        var lookedIn = profiles.summaries
+        if let path = choice.systemd.path {
+            lookedIn.append(FileManager.default.fileExists(atPath: path) ? path : "\(path) (no such file)")
+        }
+        let places = lookedIn.isEmpty ? "no credentials or config file could be found (HOME is not set)" : "looked in " + lookedIn.joined(separator: ", ")
+        throw CredentialError(
+            .profileNotFound, source: sourceName,
+            message: "profile \"\(choice.name)\" (from \(origin)) is not defined; \(places)")
+    }
+
+    private func noCredentialsMessage(_ skipped: [CredentialError]) -> String {
+        let tried = skipped.map { "\($0.source): \($0.message)" }.joined(separator: "; ")
+        let profile = profileChoice?.name ?? "default"
+        let section = profile == "default" ? "[default]" : "[\(profile)]"
+        return "no AWS credentials found (tried \(tried)). To fix, do one of: set AWS_ACCESS_KEY_ID and "
+            + "AWS_SECRET_ACCESS_KEY (e.g. with EnvironmentFile= in the unit); add "
+            + "LoadCredential=\(systemdCredentialName):/path/to/credentials to the unit, the file holding a \(section) "
+            + "section with aws_access_key_id and aws_secret_access_key; put that section in ~/.aws/credentials "
+            + "(needs HOME, e.g. User= in the unit); or run where an instance or task role is available"
+    }
+}

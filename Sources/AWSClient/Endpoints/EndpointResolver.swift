@@ -1,0 +1,159 @@
+import Foundation
+
+/// Resolves the endpoint URL for a service and region the way botocore's endpoint ruleset and configuration do.
+///
+/// Precedence: an explicit endpoint URL, then `AWS_ENDPOINT_URL_<SERVICE>`, then `AWS_ENDPOINT_URL`
+/// (both skipped when `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true`), then the partition's standard,
+/// FIPS or dual-stack endpoint. A custom endpoint together with FIPS or dual-stack is an error, as
+/// the service's ruleset says.
+public struct EndpointResolver: Sendable {
+    /// The endpoint prefix, e.g. `cognito-sync`.
+    public let endpointPrefix: String
+    /// The service-specific override variable, e.g. `AWS_ENDPOINT_URL_COGNITO_SYNC`.
+    public let serviceEndpointVariable: String
+
+    /// The resolver for Amazon Cognito Sync.
+    public static let cognitoSync = EndpointResolver(endpointPrefix: "cognito-sync", serviceID: "Cognito Sync")
+
+    /// Creates a resolver; the override variable is derived from the service id as botocore does
+    /// (`Cognito Sync` → `AWS_ENDPOINT_URL_COGNITO_SYNC`).
+    public init(endpointPrefix: String, serviceID: String) {
+        self.endpointPrefix = endpointPrefix
+        let transformed = serviceID.replacingOccurrences(of: " ", with: "_").replacingOccurrences(of: "-", with: "_")
+        self.serviceEndpointVariable = "AWS_ENDPOINT_URL_" + transformed.uppercased()
+    }
+
+    /// Resolves the endpoint for `region`; explicit settings beat `environment`.
+    public func resolve(
+        region: String,
+        settings: EndpointSettings = EndpointSettings(),
+        environment: [String: String]
+    ) throws(EndpointConfigurationError) -> ResolvedEndpoint {
+        try Self.validate(region: region)
+        let useFIPS = try Self.flag(settings.useFIPS, "AWS_USE_FIPS_ENDPOINT", in: environment)
+        let useDualStack = try Self.flag(settings.useDualStack, "AWS_USE_DUALSTACK_ENDPOINT", in: environment)
+
+        if let (text, source, origin) = try customEndpoint(settings: settings, environment: environment) {
+            if useFIPS {
+                throw EndpointConfigurationError(
+                    .customEndpointWithFIPS,
+                    "A custom endpoint (\(origin)) cannot be combined with FIPS; "
+                        + "remove the endpoint URL or turn FIPS off (AWS_USE_FIPS_ENDPOINT)."
+                )
+            }
+            if useDualStack {
+                throw EndpointConfigurationError(
+                    .customEndpointWithDualStack,
+                    "A custom endpoint (\(origin)) cannot be combined with dual-stack; "
+                        + "remove the endpoint URL or turn dual-stack off (AWS_USE_DUALSTACK_ENDPOINT)."
+                )
+            }
+            let url = try EndpointURLValidation.validate(text, origin: origin)
+            return ResolvedEndpoint(url: url, source: source, signingRegion: region)
+        }
+
+        let partition = AWSPartition.partition(for: region)
+        if useFIPS && !partition.supportsFIPS {
+            throw EndpointConfigurationError(
+                .fipsNotSupported,
+                "FIPS is enabled but partition \(partition.id) (region \(region)) has no FIPS endpoint."
+            )
+        }
+        if useDualStack && !partition.supportsDualStack {
+            throw EndpointConfigurationError(
+                .dualStackNotSupported,
+                "Dual-stack is enabled but partition \(partition.id) (region \(region)) has no dual-stack endpoint."
+            )
+        }
+        let host =
+            (useFIPS ? "\(endpointPrefix)-fips" : endpointPrefix) + ".\(region)."
+            + (useDualStack ? partition.dualStackDnsSuffix : partition.dnsSuffix)
+        guard let url = URL(string: "https://\(host)") else {
+            throw EndpointConfigurationError(.invalidRegion, "Region \"\(region)\" does not form a valid host name.")
+        }
+        return ResolvedEndpoint(
+            url: url,
+            source: .partition(id: partition.id, fips: useFIPS, dualStack: useDualStack),
+            signingRegion: region
+        )
+    }
+
+    private func customEndpoint(
+        settings: EndpointSettings,
+        environment: [String: String]
+    ) throws(EndpointConfigurationError) -> (String, ResolvedEndpoint.Source, String)? {
+        if let explicit = settings.endpointURL, !explicit.isEmpty {
+            return (explicit, .explicit, "the configured endpoint")
+        }
+        let ignore = try Self.flag(
+            settings.ignoreConfiguredEndpointURLs,
+            "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS",
+            in: environment
+        )
+        guard !ignore else {
+            return nil
+        }
+        // An empty variable counts as unset, as in botocore.
+        for variable in [serviceEndpointVariable, "AWS_ENDPOINT_URL"] {
+            if let value = environment[variable], !value.isEmpty {
+                return (value, .environment(variable: variable), variable)
+            }
+        }
+        return nil
+    }
+
+    /// A region must be a DNS label, as botocore's `validate_region_name` requires.
+    ///
+    /// Upper case is refused too (botocore lets it through): the credential scope is compared with
+    /// the lower-case region, so such a region could never sign a valid request.
+    static func validate(region: String) throws(EndpointConfigurationError) {
+        guard !region.isEmpty else {
+            throw EndpointConfigurationError(
+                .missingRegion,
+                "No region is configured; set AWS_REGION (e.g. us-east-1) or give the region explicitly."
+            )
+        }
+        let valid =
+            region.utf8.count <= 63 && region.first != "-" && region.last != "-"
+            && region.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" }
+            && !region.allSatisfy { ("0"..."9").contains($0) }
+        guard valid else {
+            let shown = EndpointURLValidation.redacted(region)
+            throw EndpointConfigurationError(
+                .invalidRegion,
+                "Region \(shown) is not valid: use lower-case letters, digits and '-', like us-east-1."
+            )
+        }
+    }
+
+    /// The explicit value if there is one, else the variable's, else `false`.
+    private static func flag(
+        _ explicit: Bool?,
+        _ variable: String,
+        in environment: [String: String]
+    ) throws(EndpointConfigurationError) -> Bool {
+        if let explicit {
+            return explicit
+        }
+        return try boolean(variable, in: environment) ?? false
+    }
+
+    /// `true`/`false` in any case; unset or empty is `nil`; anything else is an error naming the variable.
+    static func boolean(
+        _ variable: String,
+        in environment: [String: String]
+    ) throws(EndpointConfigurationError) -> Bool? {
+        guard let value = environment[variable], !value.isEmpty else {
+            return nil
+        }
+        switch value.lowercased() {
+        case "true": return true
+        case "false": return false
+        default:
+            throw EndpointConfigurationError(
+                .invalidBoolean,
+                "\(variable) is \(EndpointURLValidation.redacted(value)); set it to true or false, or unset it."
+            )
+        }
+    }
+}

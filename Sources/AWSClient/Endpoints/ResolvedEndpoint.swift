@@ -1,0 +1,32 @@
+public import Foundation
+
+/// Where requests go, and why: the URL plus the setting that chose it.
+public struct ResolvedEndpoint: Sendable, Equatable, CustomStringConvertible {
+    /// What chose the endpoint, for the startup log line.
+    public enum Source: Sendable, Equatable {
+        /// An explicitly configured endpoint URL.
+        case explicit
+        /// An environment variable such as `AWS_ENDPOINT_URL_COGNITO_SYNC` or `AWS_ENDPOINT_URL`.
+        case environment(variable: String)
+        /// The standard endpoint of the region's partition.
+        case partition(id: String, fips: Bool, dualStack: Bool)
+    }
+
+    /// The base URL, without a trailing slash; request paths are appended to it.
+    public let url: URL
+    /// What chose the endpoint.
+    public let source: Source
+    /// The region requests are signed for.
+    public let signingRegion: String
+
+    public var description: String {
+        let origin =
+            switch source {
+            case .explicit: "configured endpoint"
+            case .environment(let variable): "from \(variable)"
+            case .partition(let id, let fips, let dualStack):
+                "partition \(id)" + (fips ? ", FIPS" : "") + (dualStack ? ", dual-stack" : "")
+            }
+        return "\(url.absoluteString) (\(origin), signing region \(signingRegion))"
+    }
+}

@@ -1,0 +1,53 @@
+/// An error response from an AWS service: status, code, message, request id and any retry-after hint.
+public struct AWSServiceError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The HTTP status code.
+    public let statusCode: Int
+    /// The error code, e.g. `NotAuthorizedException`; as in botocore, the status as digits (`"502"`) when
+    /// the response named none.
+    public let code: String
+    /// The service's message, or a short sanitised excerpt of a body that was not JSON.
+    public let message: String?
+    /// The request id from `x-amzn-RequestId` (or `x-amz-request-id`), for AWS support.
+    public let requestID: String?
+    /// How long the server asked to wait (`x-amz-retry-after` milliseconds, or `Retry-After` seconds).
+    public let retryAfter: Duration?
+
+    /// Creates an error from its parts.
+    public init(statusCode: Int, code: String, message: String?, requestID: String?, retryAfter: Duration? = nil) {
+        self.statusCode = statusCode
+        self.code = code
+        self.message = message
+        self.requestID = requestID
+        self.retryAfter = retryAfter
+    }
+
+    /// What kind of failure this is.
+    public var category: AWSErrorCategory { AWSErrorCategory(code: code, statusCode: statusCode) }
+
+    /// Whether botocore's standard retry mode retries it: a throttling or transient code, or HTTP 500/502/503/504.
+    ///
+    /// HTTP 429 alone is not enough (botocore retries throttling by code only), so a 429 with an
+    /// unknown code is `.throttling` in ``category`` but not retryable.
+    public var isRetryable: Bool {
+        isThrottling || AWSErrorCodes.transient.contains(code)
+            || AWSErrorCodes.transientStatusCodes.contains(statusCode)
+    }
+
+    /// Whether the code is one of botocore's throttling codes.
+    public var isThrottling: Bool { AWSErrorCodes.throttling.contains(code) }
+
+    /// One line for logs: code, status, a bounded message and the request id.
+    public var description: String {
+        let head =
+            code == String(statusCode)
+            ? "HTTP \(statusCode)" : "\(ServiceErrorText.excerpt(code, limit: 80)) (HTTP \(statusCode))"
+        var text = head
+        if let message, !message.isEmpty {
+            text += ": " + ServiceErrorText.excerpt(message, limit: ServiceErrorText.descriptionLimit)
+        }
+        if let requestID {
+            text += " [request id \(ServiceErrorText.excerpt(requestID, limit: 80))]"
+        }
+        return text
+    }
+}

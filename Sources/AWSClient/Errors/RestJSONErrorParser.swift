@@ -1,0 +1,124 @@
+import Foundation
+
+/// Parses a rest-json error response the way botocore's `RestJSONParser` does.
+///
+/// Code: the `x-amzn-ErrorType` header, else body `code`/`Code`, else body `__type`, else the
+/// status; cut at the first `:` and keep what follows the last `#`
+/// (`aws.protocols#ThrottlingException:http://…` → `ThrottlingException`). Message: body
+/// `message` or `Message`. A 5xx with an empty or HTML body is a generic error whose message is
+/// the status reason; any other body that is not JSON becomes a short sanitised excerpt.
+///
+/// Two deliberate differences from botocore, both about bodies that are not the service's JSON:
+/// botocore copies such a body whole into the message, this parser keeps a bounded excerpt; and
+/// for a generic 5xx botocore ignores an `x-amzn-ErrorType` header, this parser keeps it.
+/// Service messages are kept as sent (bounded); ``AWSServiceError/description`` is the form to log.
+public enum RestJSONErrorParser {
+    /// The longest excerpt kept from a body that is not JSON.
+    public static let excerptLimit = 200
+    /// The longest service message kept; longer ones are cut so a hostile body cannot flood logs.
+    public static let messageLimit = 2048
+
+    /// Parses the status, headers and body of an error response.
+    public static func parse(
+        statusCode: Int,
+        headers: some Sequence<(name: String, value: String)>,
+        body: [UInt8]
+    ) -> AWSServiceError {
+        var headerValues: [String: String] = [:]
+        for (name, value) in headers where headerValues[name.lowercased()] == nil {
+            headerValues[name.lowercased()] = value.trimmingCharacters(in: .whitespaces)
+        }
+        let requestID = nonEmpty(headerValues["x-amzn-requestid"]) ?? nonEmpty(headerValues["x-amz-request-id"])
+        let retryAfter = retryAfterHint(headerValues)
+        let status = String(statusCode)
+
+        let strippedBody = body.drop { isASCIIWhitespace($0) }
+        if statusCode >= 500 && (strippedBody.isEmpty || strippedBody.starts(with: Array("<html>".utf8))) {
+            return AWSServiceError(
+                statusCode: statusCode,
+                code: cleanCode(headerValues["x-amzn-errortype"]) ?? status,
+                message: reasonPhrase(statusCode),
+                requestID: requestID,
+                retryAfter: retryAfter
+            )
+        }
+
+        let object: [String: Any]
+        var message: String?
+        if strippedBody.isEmpty {
+            object = [:]
+        } else if let parsed = try? JSONSerialization.jsonObject(with: Data(body)) {
+            object = parsed as? [String: Any] ?? [:]
+        } else {
+            object = [:]
+            message = ServiceErrorText.bodyExcerpt(body, limit: excerptLimit)
+        }
+        if message == nil {
+            message = (object["message"] as? String ?? object["Message"] as? String).map(boundedMessage)
+        }
+        let code =
+            cleanCode(headerValues["x-amzn-errortype"])
+            ?? cleanCode(object["code"] as? String ?? object["Code"] as? String)
+            ?? cleanCode(object["__type"] as? String)
+            ?? status
+        return AWSServiceError(
+            statusCode: statusCode,
+            code: code,
+            message: message,
+            requestID: requestID,
+            retryAfter: retryAfter
+        )
+    }
+
+    /// `code.split(':', 1)[0].rsplit('#', 1)[-1]`; `nil` when nothing is left.
+    static func cleanCode(_ raw: String?) -> String? {
+        guard let raw else {
+            return nil
+        }
+        let beforeColon = raw.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
+        let afterHash = beforeColon.split(separator: "#", omittingEmptySubsequences: false).last ?? ""
+        let code = ServiceErrorText.excerpt(afterHash, limit: 128)
+        return code.isEmpty ? nil : code
+    }
+
+    /// `x-amz-retry-after` (milliseconds) wins over `Retry-After` (seconds); dates and negatives are ignored.
+    static func retryAfterHint(_ headers: [String: String]) -> Duration? {
+        if let value = headers["x-amz-retry-after"], let milliseconds = Int64(value), milliseconds >= 0 {
+            return .milliseconds(milliseconds)
+        }
+        if let value = headers["retry-after"], let seconds = Int64(value), seconds >= 0 {
+            return .seconds(seconds)
+        }
+        return nil
+    }
+
+    private static func boundedMessage(_ message: String) -> String {
+        message.count > messageLimit ? String(message.prefix(messageLimit)) + "…" : message
+    }
+
+    private static func nonEmpty(_ value: String?) -> String? {
+        value.flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    private static func isASCIIWhitespace(_ byte: UInt8) -> Bool {
+        byte == 0x20 || (0x09...0x0D).contains(byte)
+    }
+
+    /// The reason phrase botocore reports for a generic 5xx (Python's `http.client.responses`).
+    static func reasonPhrase(_ statusCode: Int) -> String? {
+        switch statusCode {
+        case 500: "Internal Server Error"
+        case 501: "Not Implemented"
+        case 502: "Bad Gateway"
+        case 503: "Service Unavailable"
+        case 504: "Gateway Timeout"
+        case 505: "HTTP Version Not Supported"
+        case 506: "Variant Also Negotiates"
+        case 507: "Insufficient Storage"
+        case 508: "Loop Detected"
+        case 510: "Not Extended"
+        case 511: "Network Authentication Required"
+        default: nil
+        }
+    }
+}

@@ -1,0 +1,246 @@
+public import AsyncHTTPClient
+public import Foundation
+public import Logging
+public import Model
+import AWSSigning
+import NIOCore
+import NIOHTTP1
+import Synchronization
+
+/// The two Cognito Sync operations the watcher needs, over one shared HTTP connection pool.
+///
+/// Each call is signed with SigV4 exactly as botocore signs it, retried in AWS's standard mode,
+/// and its errors are parsed as rest-json. The client is safe to use from many tasks at once.
+public final class CognitoSyncClient: Sendable {
+    /// The SigV4 signing name of the service.
+    public static let signingName = "cognito-sync"
+
+    private let httpClient: HTTPClient
+    private let credentials: any CredentialProvider
+    private let configuration: CognitoSyncClientConfiguration
+    private let retryStrategy: StandardRetryStrategy
+    private let endpoints = Mutex<[String: ResolvedEndpoint]>([:])
+    private let now: @Sendable () -> Date
+    private let sleep: @Sendable (Duration) async throws -> Void
+    private let logger: Logger
+
+    /// - Parameters:
+    ///   - httpClient: shared by every call, so connections are kept alive across polls; the
+    ///     caller owns its lifecycle (``makeHTTPClient(requestTimeout:)`` makes a suitable one).
+    ///   - credentials: usually a ``RefreshingCredentials`` over the default chain.
+    ///   - now: the clock used for signing.
+    ///   - sleep: waits between retries; tests pass one that records instead of waiting.
+    public init(
+        httpClient: HTTPClient,
+        credentials: any CredentialProvider,
+        configuration: CognitoSyncClientConfiguration,
+        retryStrategy: StandardRetryStrategy? = nil,
+        now: @escaping @Sendable () -> Date = { Date() },
+        sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) },
+        logger: Logger = Logger(label: BuildInfo.name + ".aws")
+    ) {
+        self.httpClient = httpClient
+        self.credentials = credentials
+        self.configuration = configuration
+        self.retryStrategy = retryStrategy ?? StandardRetryStrategy(maxAttempts: configuration.maxAttempts)
+        self.now = now
+        self.sleep = sleep
+        self.logger = logger
+    }
+
+    /// An HTTP client configured for AWS calls: no redirects (a redirected request would carry
+    /// a signature for another URL), no decompression, connect and read timeouts, certificate
+    /// verification always on.
+    public static func makeHTTPClient(requestTimeout: Duration = .seconds(10)) -> HTTPClient {
+        var configuration = HTTPClient.Configuration(
+            redirectConfiguration: .disallow,
+            timeout: .init(connect: .seconds(5), read: TimeAmount(requestTimeout)),
+            connectionPool: .init(idleTimeout: .seconds(55)),
+            decompression: .disabled
+        )
+        configuration.httpVersion = .automatic
+        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    }
+
+    /// `GetBulkPublishDetails`: the status of the pool's last bulk publish.
+    public func bulkPublishDetails(for pool: IdentityPoolID, region: String) async throws(CognitoSyncError) -> BulkPublishDetails {
+        let body = try await call("getBulkPublishDetails", pool: pool, region: region)
+        let details: BulkPublishDetails
+        do {
+            details = try JSONDecoder().decode(BulkPublishDetails.self, from: Data(body))
+        } catch {
+            throw CognitoSyncError(.malformedResponse(Self.describe(decodingError: error, body: body)))
+        }
+        if let reported = details.identityPoolID, reported != pool.rawValue {
+            throw CognitoSyncError(.malformedResponse("the response is for pool '\(ServiceErrorText.excerpt(reported, limit: 80))', not \(pool)"))
+        }
+        return details
+    }
+
+    /// `BulkPublish`: asks the service to start a bulk publish of the pool.
+    public func startBulkPublish(for pool: IdentityPoolID, region: String) async throws(CognitoSyncError) {
+        _ = try await call("bulkpublish", pool: pool, region: region)
+    }
+
+    /// The endpoint a region's calls go to; resolved once per region.
+    public func endpoint(for region: String) throws(CognitoSyncError) -> ResolvedEndpoint {
+        if let cached = endpoints.withLock({ $0[region] }) { return cached }
+        let resolved: ResolvedEndpoint
+        do {
+            resolved = try EndpointResolver.cognitoSync.resolve(
+                region: region, settings: configuration.endpoint, environment: configuration.environment
+            )
+        } catch {
+            throw CognitoSyncError(.endpoint(error.message))
+        }
+        endpoints.withLock { $0[region] = resolved }
+        return resolved
+    }
+
+    // MARK: - One call, with retries
+
+    private func call(_ operation: String, pool: IdentityPoolID, region: String) async throws(CognitoSyncError) -> [UInt8] {
+        let endpoint = try endpoint(for: region)
+        var state = RetryState()
+        var attempts = 0
+        var refreshedExpiredCredentials = false
+        while true {
+            attempts += 1
+            let failure: AttemptError
+            do {
+                let body = try await attempt(operation, pool: pool, endpoint: endpoint)
+                retryStrategy.recordSuccess(state)
+                return body
+            } catch {
+                failure = error
+            }
+            if case .credentials(let message) = failure {
+                throw CognitoSyncError(.credentials(message), attempts: attempts)
+            }
+            if case .service(let error) = failure, error.code == "ExpiredTokenException", !refreshedExpiredCredentials,
+               let refreshing = credentials as? RefreshingCredentials {
+                // The cache believed the token still valid; fetch new credentials once and retry.
+                refreshedExpiredCredentials = true
+                await refreshing.invalidate()
+                continue
+            }
+            switch retryStrategy.decision(after: failure.attemptFailure, state: &state) {
+            case .retry(let delay):
+                logger.debug("retrying", metadata: [
+                    "operation": "\(operation)", "pool": "\(pool)", "attempt": "\(attempts + 1)",
+                    "error": "\(failure.reason.map { CognitoSyncError($0).code } ?? "cancelled")", "delay": "\(delay)",
+                ])
+                do {
+                    try await sleep(delay)
+                } catch {
+                    throw CognitoSyncError(failure.reason ?? .connection("cancelled"), attempts: attempts)
+                }
+            case .giveUp:
+                throw CognitoSyncError(failure.reason ?? .connection("cancelled"), attempts: attempts)
+            }
+        }
+    }
+
+    private func attempt(_ operation: String, pool: IdentityPoolID, endpoint: ResolvedEndpoint) async throws(AttemptError) -> [UInt8] {
+        let credentials: AWSCredentials
+        do {
+            credentials = try await self.credentials.credentials()
+        } catch {
+            throw .credentials(String(describing: error))
+        }
+        let base = endpoint.url.absoluteString.hasSuffix("/") ? String(endpoint.url.absoluteString.dropLast()) : endpoint.url.absoluteString
+        let path = "/identitypools/\(AWSURIEncoding.encodePathLabel(pool.rawValue))/\(operation)"
+        guard let url = URL(string: base + path), let unsigned = SignableRequest(method: "POST", url: url) else {
+            throw .credentials("the endpoint \(base) does not form a request URL")
+        }
+        let signer = SigV4Signer(service: Self.signingName, region: endpoint.signingRegion)
+        let signed = signer.sign(unsigned, credentials: credentials, date: now())
+
+        var request = HTTPClientRequest(url: url.absoluteString)
+        request.method = .POST
+        for header in signed.headers {
+            request.headers.add(name: header.name, value: header.value)
+        }
+        request.headers.add(name: "User-Agent", value: configuration.userAgent)
+        request.headers.add(name: "Content-Length", value: "0")
+        request.body = .bytes(ByteBuffer())
+
+        do {
+            let response = try await httpClient.execute(request, timeout: TimeAmount(configuration.requestTimeout), logger: logger)
+            let body: ByteBuffer
+            do {
+                body = try await response.body.collect(upTo: configuration.maxResponseBytes)
+            } catch is NIOTooManyBytesError {
+                throw AttemptError.tooLarge(limit: configuration.maxResponseBytes)
+            }
+            let bytes = Array(body.readableBytesView)
+            guard (200..<300).contains(Int(response.status.code)) else {
+                let headers = response.headers.map { (name: $0.name, value: $0.value) }
+                throw AttemptError.service(RestJSONErrorParser.parse(statusCode: Int(response.status.code), headers: headers, body: bytes))
+            }
+            return bytes
+        } catch let error as AttemptError {
+            throw error
+        } catch is CancellationError {
+            throw .cancelled
+        } catch let error as HTTPClientError where Self.isTimeout(error) {
+            throw .timeout
+        } catch {
+            throw .connection(Self.describe(connectionError: error))
+        }
+    }
+
+    private static func isTimeout(_ error: HTTPClientError) -> Bool {
+        [HTTPClientError.deadlineExceeded, .connectTimeout, .readTimeout, .writeTimeout].contains(error)
+    }
+
+    private static func describe(connectionError error: any Error) -> String {
+        ServiceErrorText.excerpt(String(describing: error), limit: 200)
+    }
+
+    private static func describe(decodingError error: any Error, body: [UInt8]) -> String {
+        if body.isEmpty { return "the body is empty" }
+        if case DecodingError.dataCorrupted(let context) = error, context.codingPath.isEmpty {
+            return "the body is not JSON: '\(ServiceErrorText.bodyExcerpt(body, limit: 80))'"
+        }
+        let field: String
+        switch error {
+        case DecodingError.typeMismatch(_, let context), DecodingError.dataCorrupted(let context),
+             DecodingError.valueNotFound(_, let context), DecodingError.keyNotFound(_, let context):
+            field = context.codingPath.map(\.stringValue).joined(separator: ".")
+        default:
+            field = "?"
+        }
+        return "field '\(field)' has an unexpected value"
+    }
+}
+
+/// How one attempt failed, before the retry decision.
+private enum AttemptError: Error {
+    case service(AWSServiceError)
+    case connection(String)
+    case timeout
+    case tooLarge(limit: Int)
+    case credentials(String)
+    case cancelled
+
+    var attemptFailure: AttemptFailure {
+        switch self {
+        case .service(let error): .service(error)
+        case .connection: .connection
+        case .timeout: .timeout
+        case .tooLarge, .credentials, .cancelled: .permanent
+        }
+    }
+
+    var reason: CognitoSyncError.Reason? {
+        switch self {
+        case .service(let error): .service(error)
+        case .connection(let detail): .connection(detail)
+        case .timeout: .timeout
+        case .tooLarge(let limit): .responseTooLarge(limit: limit)
+        case .credentials(let message): .credentials(message)
+        case .cancelled: nil
+        }
+    }
+}

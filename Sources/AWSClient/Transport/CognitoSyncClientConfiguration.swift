@@ -1,0 +1,39 @@
+import Foundation
+import Model
+
+/// How a ``CognitoSyncClient`` reaches the service.
+public struct CognitoSyncClientConfiguration: Sendable {
+    /// Endpoint choices from the configuration file or the command line; the environment's
+    /// `AWS_ENDPOINT_URL*`, `AWS_USE_FIPS_ENDPOINT` and `AWS_USE_DUALSTACK_ENDPOINT` come after them.
+    public var endpoint: EndpointSettings
+    /// The process environment, handed in.
+    public var environment: [String: String]
+    /// How long one attempt may take, connecting included.
+    public var requestTimeout: Duration
+    /// The largest response body accepted; the real responses are a few hundred bytes.
+    public var maxResponseBytes: Int
+    /// Attempts per call, the first included (AWS standard retry mode: 3).
+    public var maxAttempts: Int
+    /// Sent as `User-Agent`.
+    public var userAgent: String
+
+    public init(
+        endpoint: EndpointSettings = EndpointSettings(),
+        environment: [String: String],
+        requestTimeout: Duration = .seconds(10),
+        maxResponseBytes: Int = 64 * 1024,
+        maxAttempts: Int = StandardRetryStrategy.defaultMaxAttempts,
+        userAgent: String = CognitoSyncClientConfiguration.defaultUserAgent
+    ) {
+        self.endpoint = endpoint
+        self.environment = environment
+        self.requestTimeout = requestTimeout
+        self.maxResponseBytes = maxResponseBytes
+        self.maxAttempts = maxAttempts
+        self.userAgent = userAgent
+    }
+
+    /// `cognito-sync-watcher/VERSION (Linux; Swift)`: names the project so the service owner
+    /// can tell its traffic apart.
+    public static let defaultUserAgent = "\(BuildInfo.name)/\(BuildInfo.version) (Linux; Swift)"
+}

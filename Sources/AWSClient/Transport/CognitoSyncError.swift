@@ -1,0 +1,108 @@
+public import Model
+
+/// Why a Cognito Sync call failed, after retries.
+///
+/// The description is one line, safe to log: codes, messages and request ids, never a secret
+/// or an unbounded response body.
+public struct CognitoSyncError: Error, Sendable, CustomStringConvertible {
+    /// What went wrong.
+    public enum Reason: Sendable, Equatable {
+        /// The service answered with an error.
+        case service(AWSServiceError)
+        /// The connection could not be made or broke.
+        case connection(String)
+        /// Connecting or reading took longer than allowed.
+        case timeout
+        /// The response body was larger than the client accepts.
+        case responseTooLarge(limit: Int)
+        /// A 200 response whose body is not what the API documents.
+        case malformedResponse(String)
+        /// No usable credentials.
+        case credentials(String)
+        /// The endpoint could not be determined from the configuration.
+        case endpoint(String)
+    }
+
+    public var reason: Reason
+    /// How many attempts were made.
+    public var attempts: Int
+
+    public init(_ reason: Reason, attempts: Int = 1) {
+        self.reason = reason
+        self.attempts = attempts
+    }
+
+    /// A short code for journal fields and exit-code decisions.
+    public var code: String {
+        switch reason {
+        case .service(let error): error.code
+        case .connection: "ConnectionError"
+        case .timeout: "Timeout"
+        case .responseTooLarge: "ResponseTooLarge"
+        case .malformedResponse: "MalformedResponse"
+        case .credentials: "NoCredentials"
+        case .endpoint: "InvalidEndpoint"
+        }
+    }
+
+    /// The service's request id, when it gave one.
+    public var requestID: String? {
+        if case .service(let error) = reason { return error.requestID }
+        return nil
+    }
+
+    public var message: String {
+        switch reason {
+        case .service(let error):
+            return error.message ?? "HTTP \(error.statusCode)"
+        case .connection(let detail):
+            return "the connection failed: \(detail)"
+        case .timeout:
+            return "the request timed out"
+        case .responseTooLarge(let limit):
+            return "the response body is larger than the \(limit) bytes accepted"
+        case .malformedResponse(let detail):
+            return "the response is not what the API documents: \(detail)"
+        case .credentials(let detail):
+            return detail
+        case .endpoint(let detail):
+            return detail
+        }
+    }
+
+    public var description: String {
+        var text = "\(code): \(message)"
+        if let requestID { text += " (request id \(requestID))" }
+        if attempts > 1 { text += " after \(attempts) attempts" }
+        return text
+    }
+
+    /// Whether waiting cannot fix this failure: someone has to act (credentials, permissions,
+    /// a wrong pool id, a wrong endpoint).
+    public var isLasting: Bool { pollFailure.kind == .lasting }
+
+    /// The failure as the state machine and the scheduler see it.
+    public var pollFailure: PollFailure {
+        let kind: PollFailure.Kind
+        var retryAfter: Double?
+        switch reason {
+        case .service(let error):
+            retryAfter = error.retryAfter.map { Double($0.components.seconds) + Double($0.components.attoseconds) * 1e-18 }
+            switch error.category {
+            case .throttling:
+                kind = .throttled
+            case .transient, .internalError:
+                kind = .transient
+            case .authentication, .notAuthorized, .notFound, .invalidParameter, .alreadyStreamed, .duplicateRequest:
+                kind = .lasting
+            case .other:
+                kind = error.statusCode >= 500 ? .transient : .lasting
+            }
+        case .connection, .timeout, .responseTooLarge, .malformedResponse:
+            kind = .transient
+        case .credentials, .endpoint:
+            kind = .lasting
+        }
+        return PollFailure(kind: kind, code: code, message: message, requestID: requestID, retryAfter: retryAfter)
+    }
+}

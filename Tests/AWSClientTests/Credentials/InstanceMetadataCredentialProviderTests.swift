@@ -1,0 +1,177 @@
+import AsyncHTTPClient
+import Foundation
+import NIOHTTP1
+import Testing
+@testable import AWSClient
+import AWSSigning
+
+struct InstanceMetadataCredentialProviderTests {
+    static let role = "watcher-role"
+    static let document = """
+        {"Code": "Success", "LastUpdated": "2029-12-31T00:00:00Z", "Type": "AWS-HMAC",
+         "AccessKeyId": "AKIDIMDS", "SecretAccessKey": "secretImds", "Token": "tokenImds",
+         "Expiration": "2030-01-02T03:04:05Z"}
+        """
+    static let clock = HandAdvancedClock(Date(timeIntervalSince1970: 1_893_500_000))
+
+    /// An instance metadata service: `tokenReply` for the token PUT, the role and its document for GETs.
+    static func metadataService(
+        tokenReply: LoopbackHTTPServer.Reply = .ok("imds-session-token"),
+        document: String = InstanceMetadataCredentialProviderTests.document
+    ) async throws -> LoopbackHTTPServer {
+        try await LoopbackHTTPServer { request in
+            switch (request.method, request.uri) {
+            case (.PUT, "/latest/api/token"): tokenReply
+            case (.GET, "/latest/meta-data/iam/security-credentials/"): .ok(role)
+            case (.GET, "/latest/meta-data/iam/security-credentials/\(role)"): .ok(document)
+            default: .status(.notFound)
+            }
+        }
+    }
+
+    @Test func followsTheIMDSv2TokenFlow() async throws {
+        let server = try await Self.metadataService()
+        let provider = InstanceMetadataCredentialProvider(
+            environment: [:], httpClient: .shared, endpoint: server.baseURL, now: { Self.clock.now })
+        let credentials = try await provider.credentials()
+        try await server.shutdown()
+        #expect(credentials == AWSCredentials(
+            accessKeyID: "AKIDIMDS", secretAccessKey: "secretImds", sessionToken: "tokenImds",
+            expiration: Date(timeIntervalSince1970: 1_893_553_445)))
+        let requests = server.requests
+        #expect(requests.map(\.description) == [
+            "PUT /latest/api/token",
+            "GET /latest/meta-data/iam/security-credentials/",
+            "GET /latest/meta-data/iam/security-credentials/watcher-role",
+        ])
+        #expect(requests[0].headers["x-aws-ec2-metadata-token-ttl-seconds"] == ["21600"])
+        #expect(requests[0].headers["x-aws-ec2-metadata-token"] == [])
+        #expect(requests[1].headers["x-aws-ec2-metadata-token"] == ["imds-session-token"])
+        #expect(requests[2].headers["x-aws-ec2-metadata-token"] == ["imds-session-token"])
+    }
+
+    @Test func endpointComesFromTheEnvironment() async throws {
+        let server = try await Self.metadataService()
+        let provider = InstanceMetadataCredentialProvider(
+            environment: ["AWS_EC2_METADATA_SERVICE_ENDPOINT": server.baseURL + "/"], httpClient: .shared,
+            now: { Self.clock.now })
+        #expect(try await provider.credentials().accessKeyID == "AKIDIMDS")
+        try await server.shutdown()
+        #expect(server.requests.count == 3)
+    }
+
+    @Test(arguments: [HTTPResponseStatus.forbidden, .notFound, .methodNotAllowed])
+    func refusedTokenFallsBackToIMDSv1(_ status: HTTPResponseStatus) async throws {
+        let server = try await Self.metadataService(tokenReply: .status(status))
+        let provider = InstanceMetadataCredentialProvider(
+            environment: [:], httpClient: .shared, endpoint: server.baseURL, now: { Self.clock.now })
+        #expect(try await provider.credentials().accessKeyID == "AKIDIMDS")
+        try await server.shutdown()
+        #expect(server.requests.count == 3)
+        #expect(server.requests.dropFirst().allSatisfy { $0.headers["x-aws-ec2-metadata-token"].isEmpty })
+    }
+
+    @Test func tokenTimeoutFallsBackToIMDSv1() async throws {
+        let server = try await Self.metadataService(tokenReply: .hang)
+        let provider = InstanceMetadataCredentialProvider(
+            environment: [:], httpClient: .shared, endpoint: server.baseURL, now: { Self.clock.now })
+        #expect(try await provider.credentials().accessKeyID == "AKIDIMDS")
+        try await server.shutdown()
+        #expect(server.requests.map(\.method) == [.PUT, .GET, .GET])
+    }
+
+    @Test func withIMDSv1DisabledARefusedTokenIsAnError() async throws {
+        let server = try await Self.metadataService(tokenReply: .status(.forbidden))
+        let provider = InstanceMetadataCredentialProvider(
+            environment: ["AWS_EC2_METADATA_V1_DISABLED": "True"], httpClient: .shared, endpoint: server.baseURL)
+        let error = await #expect(throws: CredentialError.self) { try await provider.credentials() }
+        try await server.shutdown()
+        #expect(error?.code == .requestFailed)
+        #expect(server.requests.count == 1)
+    }
+
+    @Test func disabledByEnvironmentMakesNoRequest() async throws {
+        let server = try await Self.metadataService()
+        await expectNotConfigured(InstanceMetadataCredentialProvider(
+            environment: ["AWS_EC2_METADATA_DISABLED": "TRUE"], httpClient: .shared, endpoint: server.baseURL))
+        try await server.shutdown()
+        #expect(server.requests.isEmpty)
+    }
+
+    @Test func instanceWithoutRoleIsNotConfigured() async throws {
+        let server = try await LoopbackHTTPServer { request in
+            request.method == .PUT ? .ok("t") : .status(.notFound)
+        }
+        await expectNotConfigured(InstanceMetadataCredentialProvider(
+            environment: [:], httpClient: .shared, endpoint: server.baseURL))
+        try await server.shutdown()
+        #expect(server.requests.count == 2)
+    }
+
+    @Test func unreachableServiceIsNotConfigured() async throws {
+        let server = try await LoopbackHTTPServer { _ in .ok("") }
+        let closedPort = server.baseURL
+        try await server.shutdown()
+        await expectNotConfigured(InstanceMetadataCredentialProvider(environment: [:], httpClient: .shared, endpoint: closedPort))
+    }
+
+    @Test func roleThatDoesNotTrustEC2IsNotConfigured() async throws {
+        let server = try await Self.metadataService(
+            document: #"{"Code": "AssumeRoleUnauthorizedAccess", "Message": "EC2 cannot assume the role", "LastUpdated": "x"}"#)
+        let provider = InstanceMetadataCredentialProvider(environment: [:], httpClient: .shared, endpoint: server.baseURL)
+        let error = await #expect(throws: CredentialError.self) { try await provider.credentials() }
+        try await server.shutdown()
+        #expect(error?.code == .notConfigured)
+        #expect(error?.message == "the credentials of role watcher-role are incomplete (Code AssumeRoleUnauthorizedAccess)")
+    }
+
+    @Test func numberOfAttemptsComesFromTheEnvironment() async throws {
+        let server = try await LoopbackHTTPServer { request in
+            request.method == .PUT ? .ok("t") : .status(.internalServerError)
+        }
+        await expectNotConfigured(InstanceMetadataCredentialProvider(
+            environment: ["AWS_METADATA_SERVICE_NUM_ATTEMPTS": "3"], httpClient: .shared, endpoint: server.baseURL))
+        try await server.shutdown()
+        #expect(server.requests.map(\.method) == [.PUT, .GET, .GET, .GET])
+    }
+
+    @Test func nearlyExpiredCredentialsAreStretchedAsInBotocore() async throws {
+        let server = try await Self.metadataService()
+        // Five minutes before the document's expiry: inside botocore's 15-minute window.
+        let now = Date(timeIntervalSince1970: 1_893_553_445 - 300)
+        let provider = InstanceMetadataCredentialProvider(environment: [:], httpClient: .shared, endpoint: server.baseURL, now: { now })
+        let expiration = try #require(try await provider.credentials().expiration)
+        try await server.shutdown()
+        let stretch = expiration.timeIntervalSince(now)
+        #expect(stretch >= 15 * 60 + 120 && stretch <= 15 * 60 + 600)
+    }
+
+    @Test(arguments: [
+        ([String: String](), "http://169.254.169.254/"),
+        (["AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE": "IPv6"], "http://[fd00:ec2::254]/"),
+        (["AWS_IMDS_USE_IPV6": "true"], "http://[fd00:ec2::254]/"),
+        (["AWS_EC2_METADATA_SERVICE_ENDPOINT": "http://10.0.0.1:81", "AWS_IMDS_USE_IPV6": "true"], "http://10.0.0.1:81"),
+    ])
+    func endpointSelection(_ environment: [String: String], _ endpoint: String) throws {
+        #expect(try InstanceMetadataCredentialProvider(environment: environment, httpClient: .shared).settings().endpoint == endpoint)
+    }
+
+    @Test(arguments: [
+        ["AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE": "ipv5"],
+        ["AWS_EC2_METADATA_SERVICE_ENDPOINT": "not a url"],
+        ["AWS_METADATA_SERVICE_TIMEOUT": "1.5"],
+        ["AWS_METADATA_SERVICE_NUM_ATTEMPTS": "many"],
+    ])
+    func invalidSettingsAreErrors(_ environment: [String: String]) {
+        #expect(throws: CredentialError.self) {
+            try InstanceMetadataCredentialProvider(environment: environment, httpClient: .shared).settings()
+        }
+    }
+
+    @Test(arguments: [("watcher-role", true), ("a+b=c,d.e@f_g-1", true), (String(repeating: "r", count: 64), true),
+                      (String(repeating: "r", count: 65), false), ("", false), ("role/../x", false), ("{\"json\": 1}", false),
+                      ("r\u{00E9}le", false)])
+    func roleNamesFollowIAMsPattern(_ name: String, _ valid: Bool) {
+        #expect(InstanceMetadataCredentialProvider.isRoleName(name) == valid)
+    }
+}

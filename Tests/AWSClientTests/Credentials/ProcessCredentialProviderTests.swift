@@ -1,0 +1,164 @@
+import Foundation
+import Testing
+@testable import AWSClient
+import AWSSigning
+
+struct ProcessCredentialProviderTests {
+    private let environment = ["PATH": "/usr/bin:/bin"]
+
+    @Test func readsVersionOneOutput() async throws {
+        let directory = try ScratchDirectory()
+        let script = try directory.script("helper", """
+            echo '{"Version": 1, "AccessKeyId": "AKIDPROC", "SecretAccessKey": "secretProc",'
+            echo ' "SessionToken": "tokenProc", "Expiration": "2030-01-02T03:04:05Z"}'
+            """)
+        let credentials = try await ProcessCredentialProvider(command: script, environment: environment).credentials()
+        #expect(credentials == AWSCredentials(
+            accessKeyID: "AKIDPROC", secretAccessKey: "secretProc", sessionToken: "tokenProc",
+            expiration: Date(timeIntervalSince1970: 1_893_553_445)))
+    }
+
+    @Test func passesArgumentsSplitLikeShlexAndTheEnvironment() async throws {
+        let directory = try ScratchDirectory()
+        // The script reports its arguments and one environment variable through the key id.
+        let script = try directory.script("echo args", """
+            printf '{"Version": 1.0, "AccessKeyId": "%s|%s|%s|%s", "SecretAccessKey": "s"}' "$1" "$2" "$3" "$MARKER"
+            """)
+        let command = "'\(script)' \"two words\" 'single $HOME' back\\ slash"
+        let credentials = try await ProcessCredentialProvider(
+            command: command, environment: environment.merging(["MARKER": "m"]) { $1 }
+        ).credentials()
+        #expect(credentials.accessKeyID == "two words|single $HOME|back slash|m")
+        #expect(credentials.sessionToken == nil)
+        #expect(credentials.expiration == nil)
+    }
+
+    @Test func findsTheProgramInPath() async throws {
+        let directory = try ScratchDirectory()
+        try directory.script("bin/aws-creds-helper", #"echo '{"Version": 1, "AccessKeyId": "AKIDPATH", "SecretAccessKey": "s"}'"#)
+        let provider = ProcessCredentialProvider(
+            command: "aws-creds-helper --flag", environment: ["PATH": "/nonexistent:\(directory.path)/bin"])
+        #expect(try await provider.credentials().accessKeyID == "AKIDPATH")
+        let missing = ProcessCredentialProvider(command: "no-such-helper", environment: ["PATH": directory.path])
+        let error = await #expect(throws: CredentialError.self) { try await missing.credentials() }
+        #expect(error?.message == "no-such-helper was not found in PATH")
+    }
+
+    @Test func nonZeroExitIsAnErrorQuotingStderr() async throws {
+        let directory = try ScratchDirectory()
+        let script = try directory.script("helper", """
+            echo '{"Version": 1, "AccessKeyId": "AKID", "SecretAccessKey": "stdout-secret"}'
+            echo "token expired; run login" >&2
+            exit 3
+            """)
+        let error = await #expect(throws: CredentialError.self) {
+            try await ProcessCredentialProvider(command: script, environment: environment).credentials()
+        }
+        #expect(error?.code == .processFailed)
+        #expect(error?.message == "\(script) exited with status 3: token expired; run login")
+    }
+
+    @Test func stderrQuoteIsBounded() async throws {
+        let directory = try ScratchDirectory()
+        let script = try directory.script("helper", "head -c 100000 /dev/zero | tr '\\0' x >&2; exit 1")
+        let error = await #expect(throws: CredentialError.self) {
+            try await ProcessCredentialProvider(command: script, environment: environment).credentials()
+        }
+        let message = try #require(error?.message)
+        #expect(message.count < 1200)
+        #expect(message.hasSuffix("xxx…"))
+    }
+
+    @Test(arguments: [
+        ("echo 'not json'", "helper did not print a JSON object"),
+        (#"echo '{"Version": 2, "AccessKeyId": "A", "SecretAccessKey": "S"}'"#,
+         "unsupported version '2' for credential process output, supported versions: 1"),
+        (#"echo '{"AccessKeyId": "A", "SecretAccessKey": "S"}'"#,
+         "unsupported version '<Version key not provided>' for credential process output, supported versions: 1"),
+        (#"echo '{"Version": "1", "AccessKeyId": "A", "SecretAccessKey": "S"}'"#,
+         "unsupported version '1' for credential process output, supported versions: 1"),
+        (#"echo '{"Version": 1, "SecretAccessKey": "S"}'"#, "missing required key in output: AccessKeyId"),
+        (#"echo '{"Version": 1, "AccessKeyId": "A"}'"#, "missing required key in output: SecretAccessKey"),
+        (#"echo '{"Version": 1, "AccessKeyId": "A", "SecretAccessKey": "S", "Expiration": "soon"}'"#,
+         "Expiration is not an ISO 8601 time"),
+        (#"echo '{"Version": 1, "AccessKeyId": 7, "SecretAccessKey": "S"}'"#,
+         "helper printed JSON whose AccessKeyId is not a string"),
+    ])
+    func unusableOutputIsAnError(_ body: String, _ expected: String) async throws {
+        let directory = try ScratchDirectory()
+        let script = try directory.script("helper", body)
+        let error = await #expect(throws: CredentialError.self) {
+            try await ProcessCredentialProvider(command: "helper", environment: ["PATH": directory.path]).credentials()
+        }
+        #expect(error?.code == .processFailed)
+        #expect(error?.message == expected, "script \(script)")
+    }
+
+    @Test func aHelperThatHangsIsKilledAtTheTimeout() async throws {
+        let directory = try ScratchDirectory()
+        let pidFile = directory.file("pid")
+        // The helper ignores SIGTERM, as one started by a daemon that ignores it would.
+        let script = try directory.script("helper", "trap '' TERM; echo $$ > '\(pidFile)'; exec sleep 30")
+        let error = await #expect(throws: CredentialError.self) {
+            try await ProcessCredentialProvider(command: script, environment: environment, timeout: .milliseconds(300))
+                .credentials()
+        }
+        #expect(error?.message == "\(script) did not finish within 0.3 s and was stopped")
+        let pid = try #require(Int32(String(contentsOfFile: pidFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
+        #expect(await pollUntil { Self.hasEnded(pid) }, "helper \(pid) still running")
+    }
+
+    @Test(.enabled(if: FileManager.default.fileExists(atPath: "/proc/self/status")))
+    func theHelperStartsWithNoSignalsBlocked() async throws {
+        let directory = try ScratchDirectory()
+        let script = try directory.script("helper", """
+            mask=$(sed -n 's/^SigBlk:[[:space:]]*//p' /proc/self/status)
+            echo "{\\"Version\\": 1, \\"AccessKeyId\\": \\"$mask\\", \\"SecretAccessKey\\": \\"s\\"}"
+            """)
+        let credentials = try await ProcessCredentialProvider(command: script, environment: environment).credentials()
+        #expect(credentials.accessKeyID == "0000000000000000")
+    }
+
+    /// Gone, or a zombie waiting to be reaped: either way no longer running.
+    private static func hasEnded(_ pid: Int32) -> Bool {
+        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else {
+            return kill(pid, 0) != 0
+        }
+        return status.contains("State:\tZ")
+    }
+
+    @Test(arguments: ["", "   ", "'unclosed", "trailing\\"])
+    func unusableCommandLinesAreErrors(_ command: String) async {
+        let error = await #expect(throws: CredentialError.self) {
+            try await ProcessCredentialProvider(command: command, environment: environment).credentials()
+        }
+        #expect(error?.code == .processFailed)
+    }
+
+    @Test func commandComesFromTheProfileCredentialsFileFirst() async throws {
+        let directory = try ScratchDirectory()
+        let fromConfig = try directory.script("from-config", #"echo '{"Version": 1, "AccessKeyId": "AKIDCONFIG", "SecretAccessKey": "s"}'"#)
+        let fromCredentials = try directory.script("from-credentials", #"echo '{"Version": 1, "AccessKeyId": "AKIDCREDS", "SecretAccessKey": "s"}'"#)
+        let config = try directory.write("config", "[profile prod]\ncredential_process = \(fromConfig)\n[default]\ncredential_process = \(fromConfig) --default\n")
+        let environment = ["AWS_CONFIG_FILE": config, "AWS_SHARED_CREDENTIALS_FILE": directory.file("credentials")]
+        #expect(try await ProcessCredentialProvider(profile: "prod", environment: environment).credentials().accessKeyID == "AKIDCONFIG")
+        try directory.write("credentials", "[prod]\ncredential_process = \(fromCredentials)\n")
+        #expect(try await ProcessCredentialProvider(profile: "prod", environment: environment).credentials().accessKeyID == "AKIDCREDS")
+        #expect(try await ProcessCredentialProvider(profile: "default", environment: environment).credentials().accessKeyID == "AKIDCONFIG")
+        await expectNotConfigured(ProcessCredentialProvider(profile: "other", environment: environment))
+    }
+
+    @Test func manyConcurrentRunsDoNotStarveEachOther() async throws {
+        let directory = try ScratchDirectory()
+        let script = try directory.script("helper", #"echo "{\"Version\": 1, \"AccessKeyId\": \"$1\", \"SecretAccessKey\": \"s\"}""#)
+        let ids = try await withThrowingTaskGroup(of: String.self) { group in
+            for index in 0..<16 {
+                group.addTask {
+                    try await ProcessCredentialProvider(command: "\(script) AKID\(index)", environment: environment).credentials().accessKeyID
+                }
+            }
+            return try await group.reduce(into: Set<String>()) { $0.insert($1) }
+        }
+        #expect(ids == Set((0..<16).map { "AKID\($0)" }))
+    }
+}

@@ -1,0 +1,135 @@
+import AsyncHTTPClient
+import Foundation
+import NIOHTTP1
+import Testing
+@testable import AWSClient
+import AWSSigning
+
+/// Every failure path fed with real-looking secrets: none may echo them.
+struct SecretRedactionTests {
+    static let secret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYSECRETKEY"
+    static let token = "IQoJb3JpZ2luX2VjEXAMPLESESSIONTOKEN"
+
+    private func expectRedacted(_ value: Any, sourceLocation: SourceLocation = #_sourceLocation) {
+        var renderings = [String(describing: value), String(reflecting: value)]
+        if let error = value as? any Error {
+            renderings.append(error.localizedDescription)
+        }
+        for text in renderings {
+            #expect(!text.contains(Self.secret), "secret in \(text)", sourceLocation: sourceLocation)
+            #expect(!text.contains(Self.token), "token in \(text)", sourceLocation: sourceLocation)
+            #expect(!text.contains("wJalrXUtnFEMI"), "part of the secret in \(text)", sourceLocation: sourceLocation)
+        }
+    }
+
+    private func failure(_ body: () async throws -> Any) async -> (any Error)? {
+        do {
+            _ = try await body()
+            Issue.record("expected a failure")
+            return nil
+        } catch {
+            return error
+        }
+    }
+
+    @Test func valuesHoldingCredentialsDoNotPrintThem() {
+        let credentials = AWSCredentials(accessKeyID: "AKIDEXAMPLE", secretAccessKey: Self.secret, sessionToken: Self.token)
+        expectRedacted(credentials)
+        expectRedacted(ResolvedCredentials(credentials: credentials, provider: EnvironmentCredentialProvider(environment: [:])))
+        expectRedacted(Optional(credentials) as Any)
+    }
+
+    @Test func fileErrorsDoNotQuoteTheFile() async throws {
+        let directory = try ScratchDirectory()
+        for (index, text) in [
+            "aws_secret_access_key = \(Self.secret)\n[default]\n",
+            "[default]\n\(Self.secret)\n",
+            "[default]\naws_access_key_id = AKID\naws_session_token = \(Self.token)\n",
+            "[default]\naws_secret_access_key = \(Self.secret)\naws_secret_access_key = \(Self.secret)\n",
+            "[default]\naws_access_key_id =\n  \(Self.secret)\n",
+        ].enumerated() {
+            let path = try directory.write("credentials-\(index)", text)
+            let error = await failure { try await SharedCredentialsFileProvider(profile: "default", path: path).credentials() }
+            expectRedacted(try #require(error))
+            let systemd = try directory.write("systemd-\(index)/aws-credentials", text)
+            let systemdError = await failure {
+                try await SystemdCredentialProvider(
+                    profile: "default", environment: ["CREDENTIALS_DIRECTORY": (systemd as NSString).deletingLastPathComponent]
+                ).credentials()
+            }
+            expectRedacted(try #require(systemdError))
+        }
+    }
+
+    @Test func environmentErrorsDoNotQuoteValues() async throws {
+        let error = await failure {
+            try await EnvironmentCredentialProvider(environment: [
+                "AWS_ACCESS_KEY_ID": "AKID", "AWS_SECRET_ACCESS_KEY": Self.secret, "AWS_SESSION_TOKEN": Self.token,
+                "AWS_CREDENTIAL_EXPIRATION": Self.token,
+            ]).credentials()
+        }
+        expectRedacted(try #require(error))
+    }
+
+    @Test func processErrorsDoNotQuoteStdout() async throws {
+        let directory = try ScratchDirectory()
+        let outputs = [
+            "{\"Version\": 2, \"AccessKeyId\": \"A\", \"SecretAccessKey\": \"\(Self.secret)\", \"SessionToken\": \"\(Self.token)\"}",
+            "{\"Version\": 1, \"SecretAccessKey\": \"\(Self.secret)\", \"SessionToken\": \"\(Self.token)\"}",
+            "{\"Version\": 1, \"AccessKeyId\": \"A\", \"SecretAccessKey\": \"\(Self.secret)\", \"Expiration\": \"\(Self.token)\"}",
+            "{\"Version\": 1, \"AccessKeyId\": \"A\", \"SecretAccessKey\": \"\(Self.secret)\", \"SessionToken\": 5}",
+            "\(Self.secret) \(Self.token)",
+        ]
+        for (index, output) in outputs.enumerated() {
+            let file = try directory.write("output-\(index).json", output)
+            let script = try directory.script("helper-\(index)", "cat '\(file)'")
+            let error = await failure { try await ProcessCredentialProvider(command: script, environment: [:]).credentials() }
+            expectRedacted(try #require(error))
+        }
+        let failing = try directory.script("failing", "cat '\(directory.write("out", Self.secret))'; exit 1")
+        expectRedacted(try #require(await failure { try await ProcessCredentialProvider(command: failing, environment: [:]).credentials() }))
+    }
+
+    @Test func endpointErrorsDoNotQuoteResponses() async throws {
+        let leaky = "{\"AccessKeyId\": \"A\", \"SecretAccessKey\": \"\(Self.secret)\", \"Token\": \"\(Self.token)\"}"
+        let server = try await LoopbackHTTPServer { request in
+            request.uri == "/error" ? .respond(status: .forbidden, body: leaky) : .ok(leaky)
+        }
+        for uri in ["/error", "/incomplete"] {
+            let error = await failure {
+                try await ContainerCredentialProvider(
+                    environment: ["AWS_CONTAINER_CREDENTIALS_RELATIVE_URI": uri, "AWS_CONTAINER_AUTHORIZATION_TOKEN": "\(Self.token)\n"],
+                    httpClient: .shared, baseURL: server.baseURL, retryDelay: .zero
+                ).credentials()
+            }
+            expectRedacted(try #require(error))
+            let tokenless = await failure {
+                try await ContainerCredentialProvider(
+                    environment: ["AWS_CONTAINER_CREDENTIALS_RELATIVE_URI": uri], httpClient: .shared,
+                    baseURL: server.baseURL, retryDelay: .zero
+                ).credentials()
+            }
+            expectRedacted(try #require(tokenless))
+        }
+        let metadata = await failure {
+            try await InstanceMetadataCredentialProvider(environment: [:], httpClient: .shared, endpoint: server.baseURL).credentials()
+        }
+        expectRedacted(try #require(metadata))
+        try await server.shutdown()
+    }
+
+    @Test func chainErrorsDoNotQuoteSecrets() async throws {
+        let directory = try ScratchDirectory()
+        try directory.write("credentials.d/aws-credentials", "[other]\naws_secret_access_key = \(Self.secret)\n")
+        let error = await failure {
+            try await CredentialChain(
+                environment: [
+                    "AWS_SECRET_ACCESS_KEY": Self.secret, "AWS_SESSION_TOKEN": Self.token,
+                    "CREDENTIALS_DIRECTORY": directory.file("credentials.d"), "AWS_EC2_METADATA_DISABLED": "true",
+                ],
+                httpClient: .shared
+            ).resolve()
+        }
+        expectRedacted(try #require(error))
+    }
+}

@@ -1,0 +1,149 @@
+import Foundation
+import Testing
+@testable import AWSClient
+import AWSSigning
+
+struct SharedFileProviderTests {
+    @Test func credentialsFileSectionsAreNamedWithoutPrefix() async throws {
+        let directory = try ScratchDirectory()
+        let path = try directory.write("credentials", """
+            [default]
+            aws_access_key_id = AKIDDEFAULT
+            aws_secret_access_key = secretDefault
+
+            [prod]
+            aws_access_key_id = AKIDPROD
+            aws_secret_access_key = secretProd
+            aws_session_token = tokenProd
+
+            [profile staging]
+            aws_access_key_id = AKIDSTAGING
+            aws_secret_access_key = secretStaging
+            """)
+        let prod = try await SharedCredentialsFileProvider(profile: "prod", path: path).credentials()
+        #expect(prod == AWSCredentials(accessKeyID: "AKIDPROD", secretAccessKey: "secretProd", sessionToken: "tokenProd"))
+        let quirk = try await SharedCredentialsFileProvider(profile: "profile staging", path: path).credentials()
+        #expect(quirk.accessKeyID == "AKIDSTAGING")
+        await expectNotConfigured(SharedCredentialsFileProvider(profile: "staging", path: path))
+    }
+
+    @Test func legacySecurityTokenWinsAsInBotocore() async throws {
+        let directory = try ScratchDirectory()
+        let path = try directory.write("credentials", """
+            [default]
+            aws_access_key_id = AKID
+            aws_secret_access_key = secret
+            aws_session_token = new
+            aws_security_token = legacy
+            """)
+        #expect(try await SharedCredentialsFileProvider(profile: "default", path: path).credentials().sessionToken == "legacy")
+    }
+
+    @Test func configFileProfilesNeedThePrefixExceptDefault() async throws {
+        let directory = try ScratchDirectory()
+        let path = try directory.write("config", """
+            [default]
+            aws_access_key_id = AKIDPLAIN
+            aws_secret_access_key = s1
+            [profile default]
+            aws_access_key_id = AKIDPREFIXED
+            aws_secret_access_key = s2
+            [profile prod]
+            aws_access_key_id = AKIDPROD
+            aws_secret_access_key = s3
+            [profile "with space"]
+            aws_access_key_id = AKIDSPACE
+            aws_secret_access_key = s4
+            [ignored]
+            aws_access_key_id = AKIDIGNORED
+            aws_secret_access_key = s5
+            """)
+        // The later of [default] and [profile default] wins, as in botocore's build_profile_map.
+        #expect(try await ConfigFileCredentialProvider(profile: "default", path: path).credentials().accessKeyID == "AKIDPREFIXED")
+        #expect(try await ConfigFileCredentialProvider(profile: "prod", path: path).credentials().accessKeyID == "AKIDPROD")
+        #expect(try await ConfigFileCredentialProvider(profile: "with space", path: path).credentials().accessKeyID == "AKIDSPACE")
+        await expectNotConfigured(ConfigFileCredentialProvider(profile: "ignored", path: path))
+    }
+
+    @Test func missingFilesSectionsAndKeysAreNotConfigured() async throws {
+        let directory = try ScratchDirectory()
+        let path = try directory.write("credentials", "[default]\nregion = us-east-1\n")
+        await expectNotConfigured(SharedCredentialsFileProvider(profile: "default", path: directory.file("absent")))
+        await expectNotConfigured(SharedCredentialsFileProvider(profile: "default", path: directory.path))
+        await expectNotConfigured(SharedCredentialsFileProvider(profile: "other", path: path))
+        await expectNotConfigured(SharedCredentialsFileProvider(profile: "default", path: path))
+        await expectNotConfigured(SharedCredentialsFileProvider(profile: "default", path: nil))
+    }
+
+    @Test func keyWithoutSecretIsAnError() async throws {
+        let directory = try ScratchDirectory()
+        let path = try directory.write("credentials", "[default]\naws_access_key_id = AKID\n")
+        let error = await #expect(throws: CredentialError.self) {
+            try await SharedCredentialsFileProvider(profile: "default", path: path).credentials()
+        }
+        #expect(error?.code == .partialCredentials)
+        #expect(error?.message.contains(path) == true)
+    }
+
+    @Test func malformedFileIsAnErrorNamingPathAndLine() async throws {
+        let directory = try ScratchDirectory()
+        let path = try directory.write("credentials", "[default]\naws_access_key_id = AKID\nsecretWithoutEquals\n")
+        let error = await #expect(throws: CredentialError.self) {
+            try await SharedCredentialsFileProvider(profile: "default", path: path).credentials()
+        }
+        #expect(error?.code == .malformedFile)
+        #expect(error?.message == "\(path) line 3: expected `key = value`, a [section] header or a comment")
+    }
+
+    @Test func unreadableFileIsAnError() async throws {
+        // Root reads anything, so there is nothing to test as root.
+        guard getuid() != 0 else { return }
+        let directory = try ScratchDirectory()
+        let path = try directory.write("credentials", "[default]\n", permissions: 0o000)
+        let error = await #expect(throws: CredentialError.self) {
+            try await SharedCredentialsFileProvider(profile: "default", path: path).credentials()
+        }
+        #expect(error?.code == .unreadableFile)
+    }
+
+    @Test func locationsComeFromTheEnvironmentOrHome() {
+        #expect(SharedFileLocations(environment: ["HOME": "/home/svc/"]) == SharedFileLocations(
+            credentialsFile: "/home/svc/.aws/credentials", configFile: "/home/svc/.aws/config"))
+        #expect(SharedFileLocations(environment: [:]) == SharedFileLocations(credentialsFile: nil, configFile: nil))
+        #expect(SharedFileLocations(environment: ["HOME": ""]) == SharedFileLocations(credentialsFile: nil, configFile: nil))
+        #expect(SharedFileLocations(environment: [
+            "HOME": "/root", "STATE": "/var/lib/x",
+            "AWS_SHARED_CREDENTIALS_FILE": "$STATE/creds", "AWS_CONFIG_FILE": "~/cfg/${UNSET}/c",
+        ]) == SharedFileLocations(credentialsFile: "/var/lib/x/creds", configFile: "/root/cfg/${UNSET}/c"))
+    }
+
+    @Test(arguments: [
+        ("$A/x", "1/x"), ("${A}x", "1x"), ("$Ax", "$Ax"), ("$", "$"), ("${A", "${A"), ("${}", "${}"),
+        ("a$A$A", "a11"), ("$A_B", "2"),
+    ])
+    func expandsVariablesLikePython(_ input: String, _ expected: String) {
+        #expect(PathExpansion.expandVariables(input, environment: ["A": "1", "A_B": "2"]) == expected)
+    }
+
+    @Test func mergedProfileLaysCredentialsOverConfig() throws {
+        let directory = try ScratchDirectory()
+        let locations = SharedFileLocations(
+            credentialsFile: try directory.write("credentials", "[prod]\ncredential_process = from-credentials\n"),
+            configFile: try directory.write("config", "[profile prod]\ncredential_process = from-config\nregion = r\n"))
+        let profiles = try SharedProfiles.load(locations, source: "test")
+        #expect(profiles.mergedProfile("prod") == ["credential_process": "from-credentials", "region": "r"])
+        #expect(profiles.mergedProfile("absent") == nil)
+    }
+}
+
+/// Expects `provider` to say "not configured here" rather than fail or succeed.
+func expectNotConfigured(_ provider: some CredentialProvider, sourceLocation: SourceLocation = #_sourceLocation) async {
+    do {
+        let credentials = try await provider.credentials()
+        Issue.record("expected not configured, got \(credentials)", sourceLocation: sourceLocation)
+    } catch let error as CredentialError {
+        #expect(error.code == .notConfigured, "\(error)", sourceLocation: sourceLocation)
+    } catch {
+        Issue.record("unexpected \(error)", sourceLocation: sourceLocation)
+    }
+}

@@ -1,0 +1,59 @@
+import Foundation
+import Testing
+@testable import AWSClient
+import AWSSigning
+
+struct SystemdCredentialProviderTests {
+    @Test func readsTheProfileSectionOfTheCredentialFile() async throws {
+        let directory = try ScratchDirectory()
+        try directory.write("aws-credentials", """
+            [default]
+            aws_access_key_id = AKIDDEFAULT
+            aws_secret_access_key = secretDefault
+            [prod]
+            aws_access_key_id = AKIDPROD
+            aws_secret_access_key = secretProd
+            aws_session_token = tokenProd
+            """)
+        let environment = ["CREDENTIALS_DIRECTORY": directory.path]
+        let provider = SystemdCredentialProvider(profile: "default", environment: environment)
+        #expect(provider.path == directory.file("aws-credentials"))
+        #expect(try await provider.credentials().accessKeyID == "AKIDDEFAULT")
+        let prod = try await SystemdCredentialProvider(profile: "prod", environment: environment).credentials()
+        #expect(prod == AWSCredentials(accessKeyID: "AKIDPROD", secretAccessKey: "secretProd", sessionToken: "tokenProd"))
+        await expectNotConfigured(SystemdCredentialProvider(profile: "staging", environment: environment))
+    }
+
+    @Test func credentialNameIsConfigurable() async throws {
+        let directory = try ScratchDirectory()
+        try directory.write("watcher-keys", "[default]\naws_access_key_id = AKID\naws_secret_access_key = s\n")
+        let environment = ["CREDENTIALS_DIRECTORY": directory.path + "/"]
+        #expect(try await SystemdCredentialProvider(name: "watcher-keys", profile: "default", environment: environment)
+            .credentials().accessKeyID == "AKID")
+        await expectNotConfigured(SystemdCredentialProvider(profile: "default", environment: environment))
+    }
+
+    @Test func withoutCredentialsDirectoryItIsNotConfigured() async {
+        await expectNotConfigured(SystemdCredentialProvider(profile: "default", environment: [:]))
+    }
+
+    @Test(arguments: ["../etc/passwd", "", ".."])
+    func nameMustBeAPlainFileName(_ name: String) async {
+        let error = await #expect(throws: CredentialError.self) {
+            try await SystemdCredentialProvider(name: name, profile: "default", environment: ["CREDENTIALS_DIRECTORY": "/run/x"])
+                .credentials()
+        }
+        #expect(error?.code == .invalidConfiguration)
+    }
+
+    @Test func fileWithoutSectionHeaderExplainsTheLine() async throws {
+        let directory = try ScratchDirectory()
+        try directory.write("aws-credentials", "aws_access_key_id = AKID\n")
+        let error = await #expect(throws: CredentialError.self) {
+            try await SystemdCredentialProvider(profile: "default", environment: ["CREDENTIALS_DIRECTORY": directory.path])
+                .credentials()
+        }
+        #expect(error?.code == .malformedFile)
+        #expect(error?.message.hasSuffix("line 1: a key comes before any [section] header") == true)
+    }
+}
