@@ -122,10 +122,10 @@ public struct CredentialChain: CredentialProvider {
             unsupported(.assumeRole),
             unsupported(.webIdentity),
             unsupported(.singleSignOn),
-            SharedCredentialsFileProvider(profile: name, path: locations.credentialsFile),
+            SharedFileCredentialProvider(.credentials, profile: name, path: locations.credentialsFile),
             unsupported(.login),
             ProcessCredentialProvider(profile: name, environment: environment, timeout: options.processTimeout),
-            ConfigFileCredentialProvider(profile: name, path: locations.configFile),
+            SharedFileCredentialProvider(.config, profile: name, path: locations.configFile),
             systemd,
             ContainerCredentialProvider(
                 environment: environment, httpClient: httpClient, baseURL: options.containerBaseURL,

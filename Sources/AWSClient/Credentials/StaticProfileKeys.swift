@@ -24,4 +24,22 @@ enum StaticProfileKeys {
         return AWSCredentials(
             accessKeyID: accessKeyID, secretAccessKey: secret, sessionToken: token.flatMap { $0.isEmpty ? nil : $0 })
     }
+
+    /// Reads `profile` from the file at `path`, laid out as `format`; a missing file, section or
+    /// `aws_access_key_id` means "not configured", a malformed or unreadable file is an error.
+    static func credentials(
+        profile: String, inFileAt path: String, format: SharedFileCredentialProvider.File, source: String
+    ) throws(CredentialError) -> AWSCredentials {
+        guard let contents = try LoadedINIFile.load(path, source: source).contents else {
+            throw .notConfigured(source, "\(path) does not exist")
+        }
+        let header = format.header(for: profile)
+        guard let section = format.section(for: profile, in: contents) else {
+            throw .notConfigured(source, "\(path) has no \(header) section")
+        }
+        guard let credentials = try credentials(in: section, location: "\(header) in \(path)", source: source) else {
+            throw .notConfigured(source, "\(header) in \(path) has no aws_access_key_id")
+        }
+        return credentials
+    }
 }

@@ -46,19 +46,7 @@ public struct SystemdCredentialProvider: CredentialProvider {
             }
             throw .notConfigured(sourceName, "CREDENTIALS_DIRECTORY is not set (no LoadCredential= in the unit)")
         }
-        let file = try LoadedINIFile.load(path, source: sourceName)
-        guard let contents = file.contents else {
-            throw .notConfigured(sourceName, "\(path) does not exist")
-        }
-        guard let section = contents[section: profile] else {
-            throw .notConfigured(sourceName, "\(path) has no [\(profile)] section")
-        }
-        guard let credentials = try StaticProfileKeys.credentials(
-            in: section, location: "[\(profile)] in \(path)", source: sourceName)
-        else {
-            throw .notConfigured(sourceName, "[\(profile)] in \(path) has no aws_access_key_id")
-        }
-        return credentials
+        return try StaticProfileKeys.credentials(profile: profile, inFileAt: path, format: .credentials, source: sourceName)
     }
 
     /// The section names in the file, for the chain's check that a named profile exists.

@@ -7,53 +7,9 @@ public enum ConfigurationParser {
     /// Parses and validates `data`.
     /// - Throws: ``ConfigurationError`` listing every problem, each with its JSON path.
     public static func parse(_ data: Data) throws(ConfigurationError) -> WatcherConfiguration {
-        let root: JSONValue
-        do {
-            root = try JSONDecoder().decode(JSONValue.self, from: data)
-        } catch {
-            throw ConfigurationError(problems: [
-                ConfigurationProblem(path: "$", message: "not valid JSON: \(syntaxErrorDescription(data))",
-                                     hint: "check for a missing comma, quote or brace; comments are not allowed in JSON")
-            ])
+        try JSONDocumentReader.read(data, as: WatcherConfiguration.self) { reader, root in
+            reader.configuration(root)
         }
-        var reader = Reader()
-        let configuration = reader.configuration(root)
-        if let configuration, reader.problems.isEmpty {
-            return configuration
-        }
-        throw ConfigurationError(problems: reader.problems)
-    }
-
-    /// Where the JSON breaks, as a line and column: JSONDecoder only says that it does, so ask
-    /// JSONSerialization, which names the offset, and turn that into something an editor finds.
-    private static func syntaxErrorDescription(_ data: Data) -> String {
-        guard String(data: data, encoding: .utf8) != nil else { return "the file is not UTF-8 text" }
-        do {
-            _ = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
-        } catch {
-            let debug = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String ?? "syntax error"
-            if let match = debug.firstMatch(of: /(.*) around (?:character|line \d+, column) (\d+)\.?/),
-               let offset = Int(match.2) {
-                let (line, column) = lineAndColumn(of: offset, in: data)
-                return "\(match.1) at line \(line), column \(column)"
-            }
-            return debug
-        }
-        return "the document is empty or not a JSON value"
-    }
-
-    private static func lineAndColumn(of offset: Int, in data: Data) -> (Int, Int) {
-        var line = 1
-        var column = 1
-        for byte in data.prefix(offset) {
-            if byte == UInt8(ascii: "\n") {
-                line += 1
-                column = 1
-            } else if byte & 0xC0 != 0x80 {
-                column += 1
-            }
-        }
-        return (line, column)
     }
 }
 
@@ -69,11 +25,8 @@ enum ConfigurationKeys {
     static let pool = ["id", "name", "region"] + settings
 }
 
-/// Walks the JSON tree; every check appends to ``problems`` and goes on. `null` stands for
-/// "not set", so an example file can show every optional key.
-private struct Reader {
-    var problems: [ConfigurationProblem] = []
-
+/// The configuration's sections; every check reports and goes on.
+private extension JSONDocumentReader {
     mutating func configuration(_ root: JSONValue) -> WatcherConfiguration? {
         guard case .object(let object) = root else {
             report("$", "the configuration must be a JSON object, not \(root.typeDescription)",
@@ -85,13 +38,9 @@ private struct Reader {
         let stateDirectory = absolutePath(object["stateDirectory"], path: "stateDirectory")
         let limits = requestLimits(object["limits"], path: "limits")
         var defaults = PoolSettings.standard
-        if let value = object["defaults"] {
-            if case .object(let fields) = value {
-                checkKeys(fields, allowed: ConfigurationKeys.settings, path: "defaults")
-                defaults = settings(fields, base: .standard, path: "defaults")
-            } else {
-                wrongType(value, expected: "an object", path: "defaults")
-            }
+        if let value = object["defaults"], let fields = self.object(value, path: "defaults") {
+            checkKeys(fields, allowed: ConfigurationKeys.settings, path: "defaults")
+            defaults = settings(fields, base: .standard, path: "defaults")
         }
         let pools = pools(object["pools"], defaults: defaults, aws: aws)
         return WatcherConfiguration(aws: aws, stateDirectory: stateDirectory, limits: limits, defaults: defaults, pools: pools)
@@ -101,11 +50,7 @@ private struct Reader {
 
     private mutating func awsOptions(_ value: JSONValue?, path: String) -> AWSOptions {
         var options = AWSOptions()
-        guard let value else { return options }
-        guard case .object(let object) = value else {
-            wrongType(value, expected: "an object", path: path)
-            return options
-        }
+        guard let value, let object = object(value, path: path) else { return options }
         checkKeys(object, allowed: ConfigurationKeys.aws, path: path)
         if let region = string(object["region"], path: "\(path).region") {
             if Self.isRegion(region) {
@@ -141,11 +86,7 @@ private struct Reader {
 
     private mutating func requestLimits(_ value: JSONValue?, path: String) -> RequestLimits {
         var limits = RequestLimits()
-        guard let value else { return limits }
-        guard case .object(let object) = value else {
-            wrongType(value, expected: "an object", path: path)
-            return limits
-        }
+        guard let value, let object = object(value, path: path) else { return limits }
         checkKeys(object, allowed: ConfigurationKeys.limits, path: path)
         if let rate = number(object["maxRequestsPerSecond"], path: "\(path).maxRequestsPerSecond", in: 0.01...1000) {
             limits.maxRequestsPerSecond = rate
@@ -279,70 +220,6 @@ private struct Reader {
         return WatchedPool(id: id, name: name, region: region ?? aws.region ?? id.region, settings: settings)
     }
 
-    // MARK: - Values
-
-    private mutating func checkKeys(_ object: [String: JSONValue], allowed: [String], path: String) {
-        for key in object.keys.sorted() where !allowed.contains(key) {
-            let location = path.isEmpty ? key : "\(path).\(key)"
-            if let suggestion = Self.closest(to: key, in: allowed) {
-                report(location, "unknown key", hint: "did you mean '\(suggestion)'?")
-            } else {
-                report(location, "unknown key", hint: "allowed here: \(allowed.joined(separator: ", "))")
-            }
-        }
-    }
-
-    private mutating func string(_ value: JSONValue?, path: String, required: Bool = false) -> String? {
-        switch value {
-        case nil, .null?:
-            if required { report(path, "is missing") }
-            return nil
-        case .string(let text):
-            return text
-        case let other?:
-            wrongType(other, expected: "a string", path: path)
-            return nil
-        }
-    }
-
-    private mutating func bool(_ value: JSONValue?, path: String) -> Bool? {
-        switch value {
-        case nil, .null?: return nil
-        case .bool(let flag): return flag
-        case let other?:
-            wrongType(other, expected: "true or false", path: path)
-            return nil
-        }
-    }
-
-    private mutating func number(_ value: JSONValue?, path: String, in range: ClosedRange<Double>) -> Double? {
-        switch value {
-        case nil, .null?:
-            return nil
-        case .number(let number):
-            guard range.contains(number) else {
-                report(path, "\(Self.format(number)) is out of range", hint: "allowed: \(Self.format(range.lowerBound)) to \(Self.format(range.upperBound))")
-                return nil
-            }
-            return number
-        case .string(let text) where Double(text.trimmingCharacters(in: .letters)) != nil:
-            report(path, "must be a number, not the string \"\(text)\"", hint: "write it without quotes or units, e.g. 30")
-            return nil
-        case let other?:
-            wrongType(other, expected: "a number", path: path)
-            return nil
-        }
-    }
-
-    private mutating func integer(_ value: JSONValue?, path: String, in range: ClosedRange<Int>) -> Int? {
-        guard let number = number(value, path: path, in: Double(range.lowerBound)...Double(range.upperBound)) else { return nil }
-        guard number == number.rounded() else {
-            report(path, "must be a whole number, not \(Self.format(number))")
-            return nil
-        }
-        return Int(number)
-    }
-
     private mutating func absolutePath(_ value: JSONValue?, path: String) -> String? {
         guard let text = string(value, path: path) else { return nil }
         guard text.hasPrefix("/") else {
@@ -352,42 +229,10 @@ private struct Reader {
         return text
     }
 
-    private mutating func wrongType(_ value: JSONValue, expected: String, path: String) {
-        report(path, "must be \(expected), not \(value.typeDescription)")
-    }
-
-    private mutating func report(_ path: String, _ message: String, hint: String? = nil) {
-        problems.append(ConfigurationProblem(path: path, message: message, hint: hint))
-    }
-
     // MARK: - Helpers
 
     /// Region names as AWS forms them: `us-east-1`, `us-gov-west-1`, `us-isob-east-1`.
-    static func isRegion(_ text: String) -> Bool {
+    private static func isRegion(_ text: String) -> Bool {
         text.wholeMatch(of: /[a-z]{2}(-[a-z]+)+-[0-9]+/) != nil
-    }
-
-    static func format(_ number: Double) -> String {
-        number == number.rounded() && abs(number) < 1e15 ? String(Int64(number)) : String(number)
-    }
-
-    /// The allowed key nearest to a misspelt one, if it is near enough to be a typo.
-    static func closest(to key: String, in candidates: [String]) -> String? {
-        let scored = candidates.map { ($0, editDistance(key.lowercased(), $0.lowercased())) }
-        guard let best = scored.min(by: { $0.1 < $1.1 }), best.1 <= max(2, key.count / 4) else { return nil }
-        return best.0
-    }
-
-    static func editDistance(_ a: String, _ b: String) -> Int {
-        let a = Array(a), b = Array(b)
-        var previous = Array(0...b.count)
-        for i in 1...max(a.count, 1) where !a.isEmpty {
-            var current = [i] + Array(repeating: 0, count: b.count)
-            for j in 1...max(b.count, 1) where !b.isEmpty {
-                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
-            }
-            previous = current
-        }
-        return a.isEmpty ? b.count : previous[b.count]
     }
 }

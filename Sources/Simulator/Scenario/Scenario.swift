@@ -1,4 +1,5 @@
 public import Foundation
+public import Model
 
 /// What the simulated service knows and how it behaves: the credentials it accepts, its pools
 /// with their scripted histories, and faults.

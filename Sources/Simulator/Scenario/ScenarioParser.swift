@@ -5,34 +5,19 @@ import Model
 /// collected with their paths before failing, so a typo never silently changes a test.
 enum ScenarioParser {
     static func scenario(from data: Data) throws(ScenarioError) -> Scenario {
-        let root = try tree(from: data)
-        var reader = ScenarioReader()
-        let scenario = reader.scenario(root)
-        if let scenario, reader.problems.isEmpty { return scenario }
-        throw ScenarioError(problems: reader.problems)
+        try read(data) { $0.scenario($1) }
     }
 
     static func fault(from data: Data) throws(ScenarioError) -> FaultRule {
-        let root = try tree(from: data)
-        var reader = ScenarioReader()
-        let rule = reader.fault(root, path: "", allowPool: true)
-        if let rule, reader.problems.isEmpty { return rule }
-        throw ScenarioError(problems: reader.problems)
+        try read(data) { $0.fault($1, path: "", allowPool: true) }
     }
 
-    private static func tree(from data: Data) throws(ScenarioError) -> JSONTree {
-        do {
-            return try JSONDecoder().decode(JSONTree.self, from: data)
-        } catch {
-            var detail = String(describing: error)
-            if case DecodingError.dataCorrupted(let context) = error {
-                detail = context.underlyingError.map { String(describing: $0) } ?? context.debugDescription
-            }
-            throw ScenarioError(problems: [
-                ScenarioProblem(path: "$", message: "not valid JSON: \(detail)",
-                                hint: "check for a missing comma, quote or brace; comments are not allowed in JSON"),
-            ])
-        }
+    /// Scenario keys are often shortened (`delay` for `delaySeconds`), so abbreviations are
+    /// suggested as the key they begin.
+    private static func read<Value>(
+        _ data: Data, _ walk: (inout JSONDocumentReader, JSONValue) -> Value?
+    ) throws(ScenarioError) -> Value {
+        try JSONDocumentReader.read(data, as: Scenario.self, matchesAbbreviations: true, walk)
     }
 }
 
@@ -50,15 +35,13 @@ enum ScenarioKeys {
     static let poolFault = fault.filter { $0 != "pool" }
 }
 
-/// Walks the tree; every check appends to ``problems`` and goes on. `null` means "not set".
-private struct ScenarioReader {
-    var problems: [ScenarioProblem] = []
-
+/// The scenario's sections; every check reports and goes on.
+private extension JSONDocumentReader {
     /// The largest `huge` body: big enough to trip any sane client limit, small enough not to
     /// exhaust the machine running the simulator.
     static let maximumHugeSize = 256 * 1024 * 1024
 
-    mutating func scenario(_ root: JSONTree) -> Scenario? {
+    mutating func scenario(_ root: JSONValue) -> Scenario? {
         guard case .object(let object) = root else {
             report("$", "a scenario must be a JSON object, not \(root.typeDescription)", hint: "see scenarios/demo.json")
             return nil
@@ -86,7 +69,7 @@ private struct ScenarioReader {
 
     // MARK: - Sections
 
-    private mutating func credentials(_ value: JSONTree?) -> [ScenarioCredential] {
+    private mutating func credentials(_ value: JSONValue?) -> [ScenarioCredential] {
         guard let entries = array(value, path: "credentials") else { return [.demo] }
         var credentials: [ScenarioCredential] = []
         var seen: [String: Int] = [:]
@@ -121,7 +104,7 @@ private struct ScenarioReader {
         return credentials
     }
 
-    private mutating func pools(_ value: JSONTree?) -> [ScenarioPool] {
+    private mutating func pools(_ value: JSONValue?) -> [ScenarioPool] {
         guard let value else {
             report("pools", "is missing", hint: "list the identity pools the simulated service knows")
             return []
@@ -142,7 +125,7 @@ private struct ScenarioReader {
         return pools
     }
 
-    private mutating func pool(_ entry: JSONTree, path: String) -> ScenarioPool? {
+    private mutating func pool(_ entry: JSONValue, path: String) -> ScenarioPool? {
         guard let object = object(entry, path: path) else { return nil }
         checkKeys(object, allowed: ScenarioKeys.pool, path: path)
         let id = poolID(object["id"], path: "\(path).id", required: true)
@@ -153,7 +136,8 @@ private struct ScenarioReader {
                 let entryPath = "\(path).timeline[\(index)]"
                 guard let parsed = timelineEntry(entry, path: entryPath) else { continue }
                 if let previous = timeline.last, parsed.at < previous.at {
-                    report("\(entryPath).at", "\(format(parsed.at)) comes before the previous entry's \(format(previous.at))",
+                    report("\(entryPath).at",
+                           "\(Self.format(parsed.at)) comes before the previous entry's \(Self.format(previous.at))",
                            hint: "list timeline entries in ascending order of 'at'")
                 }
                 timeline.append(parsed)
@@ -172,7 +156,7 @@ private struct ScenarioReader {
         return ScenarioPool(id: id, name: name, timeline: timeline, bulkPublish: behaviour, faults: faults)
     }
 
-    private mutating func timelineEntry(_ entry: JSONTree, path: String) -> TimelineEntry? {
+    private mutating func timelineEntry(_ entry: JSONValue, path: String) -> TimelineEntry? {
         guard let object = object(entry, path: path) else { return nil }
         checkKeys(object, allowed: ScenarioKeys.timelineEntry, path: path)
         let at = number(object["at"], path: "\(path).at", in: -1e9...1e9, required: true)
@@ -190,7 +174,7 @@ private struct ScenarioReader {
         return TimelineEntry(at: at, status: status, startedAt: startedAt, failureMessage: failureMessage)
     }
 
-    private mutating func bulkPublish(_ value: JSONTree?, path: String) -> BulkPublishBehaviour {
+    private mutating func bulkPublish(_ value: JSONValue?, path: String) -> BulkPublishBehaviour {
         var behaviour = BulkPublishBehaviour()
         guard let value, value != .null, let object = object(value, path: path) else { return behaviour }
         checkKeys(object, allowed: ScenarioKeys.bulkPublish, path: path)
@@ -214,7 +198,7 @@ private struct ScenarioReader {
         return behaviour
     }
 
-    mutating func fault(_ entry: JSONTree, path: String, allowPool: Bool) -> FaultRule? {
+    mutating func fault(_ entry: JSONValue, path: String, allowPool: Bool) -> FaultRule? {
         let here = path.isEmpty ? "$" : path
         guard let object = object(entry, path: here) else { return nil }
         checkKeys(object, allowed: allowPool ? ScenarioKeys.fault : ScenarioKeys.poolFault, path: path)
@@ -252,7 +236,8 @@ private struct ScenarioReader {
         rule.from = number(object["from"], path: key("from"), in: -1e9...1e9)
         rule.until = number(object["until"], path: key("until"), in: -1e9...1e9)
         if let from = rule.from, let until = rule.until, until <= from {
-            report(key("until"), "\(format(until)) is not after from (\(format(from))), so the fault would never apply")
+            report(key("until"),
+                   "\(Self.format(until)) is not after from (\(Self.format(from))), so the fault would never apply")
         }
         rule.count = integer(object["count"], path: key("count"), in: 1...1_000_000_000)
 
@@ -278,12 +263,12 @@ private struct ScenarioReader {
 
     /// Reads a kind-specific option, reporting it when given to a fault it means nothing to.
     private mutating func option<Value>(
-        _ object: [String: JSONTree],
+        _ object: [String: JSONValue],
         _ name: String,
         of kind: FaultKind,
         for kinds: Set<FaultKind>,
         path: String,
-        read: (inout ScenarioReader, JSONTree?, String) -> Value?
+        read: (inout JSONDocumentReader, JSONValue?, String) -> Value?
     ) -> Value? {
         guard let value = object[name], value != .null else { return nil }
         guard kinds.contains(kind) else {
@@ -296,58 +281,7 @@ private struct ScenarioReader {
 
     // MARK: - Values
 
-    private mutating func checkKeys(_ object: [String: JSONTree], allowed: [String], path: String) {
-        for key in object.keys.sorted() where !allowed.contains(key) {
-            let location = path.isEmpty ? key : "\(path).\(key)"
-            if let suggestion = closest(to: key, in: allowed) {
-                report(location, "unknown key", hint: "did you mean '\(suggestion)'?")
-            } else {
-                report(location, "unknown key", hint: "allowed here: \(allowed.joined(separator: ", "))")
-            }
-        }
-    }
-
-    private mutating func object(_ value: JSONTree, path: String) -> [String: JSONTree]? {
-        guard case .object(let object) = value else {
-            wrongType(value, expected: "an object", path: path)
-            return nil
-        }
-        return object
-    }
-
-    private mutating func array(_ value: JSONTree?, path: String) -> [JSONTree]? {
-        switch value {
-        case nil, .null?: return nil
-        case .array(let entries): return entries
-        case let other?:
-            wrongType(other, expected: "an array", path: path)
-            return nil
-        }
-    }
-
-    mutating func string(_ value: JSONTree?, path: String, required: Bool = false) -> String? {
-        switch value {
-        case nil, .null?:
-            if required { report(path, "is missing") }
-            return nil
-        case .string(let text):
-            return text
-        case let other?:
-            wrongType(other, expected: "a string", path: path)
-            return nil
-        }
-    }
-
-    mutating func nonEmptyString(_ value: JSONTree?, path: String) -> String? {
-        guard let text = string(value, path: path) else { return nil }
-        if text.isEmpty {
-            report(path, "must not be empty")
-            return nil
-        }
-        return text
-    }
-
-    private mutating func statusString(_ value: JSONTree?, path: String, required: Bool = false) -> BulkPublishStatus? {
+    private mutating func statusString(_ value: JSONValue?, path: String, required: Bool = false) -> BulkPublishStatus? {
         guard let text = string(value, path: path, required: required) else { return nil }
         if text.isEmpty {
             report(path, "a status must not be empty", hint: "NOT_STARTED, IN_PROGRESS, SUCCEEDED, FAILED, or any other string")
@@ -356,7 +290,7 @@ private struct ScenarioReader {
         return BulkPublishStatus(rawValue: text)
     }
 
-    private mutating func poolID(_ value: JSONTree?, path: String, required: Bool = false) -> IdentityPoolID? {
+    private mutating func poolID(_ value: JSONValue?, path: String, required: Bool = false) -> IdentityPoolID? {
         guard let raw = string(value, path: path, required: required) else { return nil }
         do {
             return try IdentityPoolID(validating: raw)
@@ -364,84 +298,5 @@ private struct ScenarioReader {
             report(path, "'\(raw)' is not a valid identity pool id: \(error.description)")
             return nil
         }
-    }
-
-    private mutating func bool(_ value: JSONTree?, path: String) -> Bool? {
-        switch value {
-        case nil, .null?: return nil
-        case .bool(let flag): return flag
-        case let other?:
-            wrongType(other, expected: "true or false", path: path)
-            return nil
-        }
-    }
-
-    mutating func number(_ value: JSONTree?, path: String, in range: ClosedRange<Double>, required: Bool = false) -> Double? {
-        switch value {
-        case nil, .null?:
-            if required { report(path, "is missing") }
-            return nil
-        case .number(let number):
-            guard range.contains(number) else {
-                report(path, "\(format(number)) is out of range", hint: "allowed: \(format(range.lowerBound)) to \(format(range.upperBound))")
-                return nil
-            }
-            return number
-        case .string(let text) where Double(text.trimmingCharacters(in: .letters)) != nil:
-            report(path, "must be a number, not the string \"\(text)\"", hint: "write it without quotes or units, e.g. 30")
-            return nil
-        case let other?:
-            wrongType(other, expected: "a number", path: path)
-            return nil
-        }
-    }
-
-    mutating func integer(_ value: JSONTree?, path: String, in range: ClosedRange<Int>) -> Int? {
-        guard let number = number(value, path: path, in: Double(range.lowerBound)...Double(range.upperBound)) else { return nil }
-        guard number == number.rounded() else {
-            report(path, "must be a whole number, not \(format(number))")
-            return nil
-        }
-        return Int(number)
-    }
-
-    private mutating func wrongType(_ value: JSONTree, expected: String, path: String) {
-        report(path, "must be \(expected), not \(value.typeDescription)")
-    }
-
-    private mutating func report(_ path: String, _ message: String, hint: String? = nil) {
-        problems.append(ScenarioProblem(path: path.isEmpty ? "$" : path, message: message, hint: hint))
-    }
-
-    // MARK: - Helpers
-
-    private func format(_ number: Double) -> String {
-        number == number.rounded() && abs(number) < 1e15 ? String(Int64(number)) : String(number)
-    }
-
-    /// The allowed word nearest to a misspelt one, if it is near enough to be a typo, or the one
-    /// it abbreviates (`delay` for `delaySeconds`).
-    private func closest(to word: String, in candidates: [String]) -> String? {
-        if word.count >= 3, let longer = candidates.first(where: { $0.lowercased().hasPrefix(word.lowercased()) }) {
-            return longer
-        }
-        let scored = candidates.map { ($0, Self.editDistance(word.lowercased(), $0.lowercased())) }
-        guard let best = scored.min(by: { $0.1 < $1.1 }), best.1 <= max(2, word.count / 4) else { return nil }
-        return best.0
-    }
-
-    private static func editDistance(_ a: String, _ b: String) -> Int {
-        let a = Array(a), b = Array(b)
-        guard !a.isEmpty else { return b.count }
-        guard !b.isEmpty else { return a.count }
-        var previous = Array(0...b.count)
-        for i in 1...a.count {
-            var current = [i] + Array(repeating: 0, count: b.count)
-            for j in 1...b.count {
-                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
-            }
-            previous = current
-        }
-        return previous[b.count]
     }
 }

@@ -49,7 +49,9 @@ struct SecretRedactionTests {
             "[default]\naws_access_key_id =\n  \(Self.secret)\n",
         ].enumerated() {
             let path = try directory.write("credentials-\(index)", text)
-            let error = await failure { try await SharedCredentialsFileProvider(profile: "default", path: path).credentials() }
+            let error = await failure {
+                try await SharedFileCredentialProvider(.credentials, profile: "default", path: path).credentials()
+            }
             expectRedacted(try #require(error))
             let systemd = try directory.write("systemd-\(index)/aws-credentials", text)
             let systemdError = await failure {

@@ -6,25 +6,17 @@ import AWSSigning
 struct SharedFileProviderTests {
     @Test func credentialsFileSectionsAreNamedWithoutPrefix() async throws {
         let directory = try ScratchDirectory()
-        let path = try directory.write("credentials", """
-            [default]
-            aws_access_key_id = AKIDDEFAULT
-            aws_secret_access_key = secretDefault
-
-            [prod]
-            aws_access_key_id = AKIDPROD
-            aws_secret_access_key = secretProd
-            aws_session_token = tokenProd
+        let path = try directory.write("credentials", ProfileFileFixtures.defaultAndProd + """
 
             [profile staging]
             aws_access_key_id = AKIDSTAGING
             aws_secret_access_key = secretStaging
             """)
-        let prod = try await SharedCredentialsFileProvider(profile: "prod", path: path).credentials()
-        #expect(prod == AWSCredentials(accessKeyID: "AKIDPROD", secretAccessKey: "secretProd", sessionToken: "tokenProd"))
-        let quirk = try await SharedCredentialsFileProvider(profile: "profile staging", path: path).credentials()
+        let prod = try await SharedFileCredentialProvider(.credentials, profile: "prod", path: path).credentials()
+        #expect(prod == ProfileFileFixtures.prodCredentials)
+        let quirk = try await SharedFileCredentialProvider(.credentials, profile: "profile staging", path: path).credentials()
         #expect(quirk.accessKeyID == "AKIDSTAGING")
-        await expectNotConfigured(SharedCredentialsFileProvider(profile: "staging", path: path))
+        await expectNotConfigured(SharedFileCredentialProvider(.credentials, profile: "staging", path: path))
     }
 
     @Test func legacySecurityTokenWinsAsInBotocore() async throws {
@@ -36,7 +28,8 @@ struct SharedFileProviderTests {
             aws_session_token = new
             aws_security_token = legacy
             """)
-        #expect(try await SharedCredentialsFileProvider(profile: "default", path: path).credentials().sessionToken == "legacy")
+        let credentials = try await SharedFileCredentialProvider(.credentials, profile: "default", path: path).credentials()
+        #expect(credentials.sessionToken == "legacy")
     }
 
     @Test func configFileProfilesNeedThePrefixExceptDefault() async throws {
@@ -59,27 +52,31 @@ struct SharedFileProviderTests {
             aws_secret_access_key = s5
             """)
         // The later of [default] and [profile default] wins, as in botocore's build_profile_map.
-        #expect(try await ConfigFileCredentialProvider(profile: "default", path: path).credentials().accessKeyID == "AKIDPREFIXED")
-        #expect(try await ConfigFileCredentialProvider(profile: "prod", path: path).credentials().accessKeyID == "AKIDPROD")
-        #expect(try await ConfigFileCredentialProvider(profile: "with space", path: path).credentials().accessKeyID == "AKIDSPACE")
-        await expectNotConfigured(ConfigFileCredentialProvider(profile: "ignored", path: path))
+        func config(_ profile: String) -> SharedFileCredentialProvider {
+            SharedFileCredentialProvider(.config, profile: profile, path: path)
+        }
+        #expect(try await config("default").credentials().accessKeyID == "AKIDPREFIXED")
+        #expect(try await config("prod").credentials().accessKeyID == "AKIDPROD")
+        #expect(try await config("with space").credentials().accessKeyID == "AKIDSPACE")
+        await expectNotConfigured(config("ignored"))
     }
 
     @Test func missingFilesSectionsAndKeysAreNotConfigured() async throws {
         let directory = try ScratchDirectory()
         let path = try directory.write("credentials", "[default]\nregion = us-east-1\n")
-        await expectNotConfigured(SharedCredentialsFileProvider(profile: "default", path: directory.file("absent")))
-        await expectNotConfigured(SharedCredentialsFileProvider(profile: "default", path: directory.path))
-        await expectNotConfigured(SharedCredentialsFileProvider(profile: "other", path: path))
-        await expectNotConfigured(SharedCredentialsFileProvider(profile: "default", path: path))
-        await expectNotConfigured(SharedCredentialsFileProvider(profile: "default", path: nil))
+        await expectNotConfigured(
+            SharedFileCredentialProvider(.credentials, profile: "default", path: directory.file("absent")))
+        await expectNotConfigured(SharedFileCredentialProvider(.credentials, profile: "default", path: directory.path))
+        await expectNotConfigured(SharedFileCredentialProvider(.credentials, profile: "other", path: path))
+        await expectNotConfigured(SharedFileCredentialProvider(.credentials, profile: "default", path: path))
+        await expectNotConfigured(SharedFileCredentialProvider(.credentials, profile: "default", path: nil))
     }
 
     @Test func keyWithoutSecretIsAnError() async throws {
         let directory = try ScratchDirectory()
         let path = try directory.write("credentials", "[default]\naws_access_key_id = AKID\n")
         let error = await #expect(throws: CredentialError.self) {
-            try await SharedCredentialsFileProvider(profile: "default", path: path).credentials()
+            try await SharedFileCredentialProvider(.credentials, profile: "default", path: path).credentials()
         }
         #expect(error?.code == .partialCredentials)
         #expect(error?.message.contains(path) == true)
@@ -89,7 +86,7 @@ struct SharedFileProviderTests {
         let directory = try ScratchDirectory()
         let path = try directory.write("credentials", "[default]\naws_access_key_id = AKID\nsecretWithoutEquals\n")
         let error = await #expect(throws: CredentialError.self) {
-            try await SharedCredentialsFileProvider(profile: "default", path: path).credentials()
+            try await SharedFileCredentialProvider(.credentials, profile: "default", path: path).credentials()
         }
         #expect(error?.code == .malformedFile)
         #expect(error?.message == "\(path) line 3: expected `key = value`, a [section] header or a comment")
@@ -101,7 +98,7 @@ struct SharedFileProviderTests {
         let directory = try ScratchDirectory()
         let path = try directory.write("credentials", "[default]\n", permissions: 0o000)
         let error = await #expect(throws: CredentialError.self) {
-            try await SharedCredentialsFileProvider(profile: "default", path: path).credentials()
+            try await SharedFileCredentialProvider(.credentials, profile: "default", path: path).credentials()
         }
         #expect(error?.code == .unreadableFile)
     }

@@ -6,21 +6,13 @@ import AWSSigning
 struct SystemdCredentialProviderTests {
     @Test func readsTheProfileSectionOfTheCredentialFile() async throws {
         let directory = try ScratchDirectory()
-        try directory.write("aws-credentials", """
-            [default]
-            aws_access_key_id = AKIDDEFAULT
-            aws_secret_access_key = secretDefault
-            [prod]
-            aws_access_key_id = AKIDPROD
-            aws_secret_access_key = secretProd
-            aws_session_token = tokenProd
-            """)
+        try directory.write("aws-credentials", ProfileFileFixtures.defaultAndProd)
         let environment = ["CREDENTIALS_DIRECTORY": directory.path]
         let provider = SystemdCredentialProvider(profile: "default", environment: environment)
         #expect(provider.path == directory.file("aws-credentials"))
         #expect(try await provider.credentials().accessKeyID == "AKIDDEFAULT")
         let prod = try await SystemdCredentialProvider(profile: "prod", environment: environment).credentials()
-        #expect(prod == AWSCredentials(accessKeyID: "AKIDPROD", secretAccessKey: "secretProd", sessionToken: "tokenProd"))
+        #expect(prod == ProfileFileFixtures.prodCredentials)
         await expectNotConfigured(SystemdCredentialProvider(profile: "staging", environment: environment))
     }
 

@@ -68,20 +68,11 @@ struct BotocoreErrorCrossCheckTests {
                 "body": testCase.body,
             ]
         }
-        return BotocoreOracle.run(script: "botocore_parse_error.py", input: input).flatMap { output in
-            guard let list = output as? [[String: Any]], list.count == cases.count else {
-                return .failure(
-                    BotocoreOracle.Failure(description: "botocore_parse_error.py did not print one result per case")
-                )
-            }
-            return .success(
-                list.map {
-                    Parsed(
-                        code: $0["code"] as? String,
-                        message: $0["message"] as? String,
-                        requestID: $0["requestID"] as? String
-                    )
-                }
+        return BotocoreOracle.runPerCase(script: "botocore_parse_error.py", input: input) { entry in
+            Parsed(
+                code: entry["code"] as? String,
+                message: entry["message"] as? String,
+                requestID: entry["requestID"] as? String
             )
         }
     }()

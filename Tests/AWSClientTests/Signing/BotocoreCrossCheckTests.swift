@@ -222,22 +222,13 @@ struct BotocoreCrossCheckTests {
                 "useDualStack": testCase.useDualStack,
             ]
         }
-        return BotocoreOracle.run(script: "botocore_sign.py", input: input).flatMap { output in
-            guard let list = output as? [[String: Any]], list.count == cases.count else {
-                return .failure(
-                    BotocoreOracle.Failure(description: "botocore_sign.py did not print one result per case")
-                )
-            }
-            return .success(
-                list.map { entry in
-                    let pairs = entry["headers"] as? [[String]] ?? []
-                    return Sent(
-                        url: entry["url"] as? String ?? "",
-                        method: entry["method"] as? String ?? "",
-                        headers: pairs.compactMap { $0.count == 2 ? ($0[0], $0[1]) : nil },
-                        body: entry["body"] as? String ?? ""
-                    )
-                }
+        return BotocoreOracle.runPerCase(script: "botocore_sign.py", input: input) { entry in
+            let pairs = entry["headers"] as? [[String]] ?? []
+            return Sent(
+                url: entry["url"] as? String ?? "",
+                method: entry["method"] as? String ?? "",
+                headers: pairs.compactMap { $0.count == 2 ? ($0[0], $0[1]) : nil },
+                body: entry["body"] as? String ?? ""
             )
         }
     }

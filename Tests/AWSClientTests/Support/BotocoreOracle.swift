@@ -21,6 +21,19 @@ enum BotocoreOracle {
         }
     }
 
+    /// Runs `script` on one input per test case and turns each of the results, which must be one
+    /// per case, into a value with `read`.
+    static func runPerCase<Value>(
+        script name: String, input: [[String: Any]], read: ([String: Any]) -> Value
+    ) -> Result<[Value], Failure> {
+        run(script: name, input: input).flatMap { output in
+            guard let list = output as? [[String: Any]], list.count == input.count else {
+                return .failure(Failure(description: "\(name) did not print one result per case"))
+            }
+            return .success(list.map(read))
+        }
+    }
+
     private static func runPython(script: URL, input: Data) throws -> Data {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")

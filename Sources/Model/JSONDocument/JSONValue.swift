@@ -1,6 +1,6 @@
-/// A JSON document as a tree, so the configuration can be checked key by key with paths in
-/// every message, instead of stopping at the first decoding error.
-enum JSONValue: Sendable, Equatable, Decodable {
+/// A JSON document as a tree, so it can be checked key by key with a path in every message,
+/// instead of stopping at the first decoding error.
+public enum JSONValue: Sendable, Equatable, Decodable {
     case null
     case bool(Bool)
     case number(Double)
@@ -8,7 +8,7 @@ enum JSONValue: Sendable, Equatable, Decodable {
     case array([JSONValue])
     case object([String: JSONValue])
 
-    init(from decoder: any Decoder) throws {
+    public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
         if container.decodeNil() {
             self = .null
@@ -26,7 +26,7 @@ enum JSONValue: Sendable, Equatable, Decodable {
     }
 
     /// How the value is named in a message: "a string", "an array", ...
-    var typeDescription: String {
+    public var typeDescription: String {
         switch self {
         case .null: "null"
         case .bool: "a boolean"
