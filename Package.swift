@@ -21,6 +21,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        // Already part of the build through swift-nio; its Heap keeps the due polls ordered.
+        .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
     ],
     targets: [
         // Pure domain: pool ids, statuses, the per-pool state machine, scheduling policy and
@@ -56,17 +58,46 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // The watch loop: scheduling, polling, reporting, persisting.
+        .target(
+            name: "Daemon",
+            dependencies: [
+                "Model",
+                "AWSClient",
+                .product(name: "HeapModule", package: "swift-collections"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // libsystemd, through pkg-config.
+        .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
+        // sd_notify, the structured journal and the journald log handler.
+        .target(
+            name: "Systemd",
+            dependencies: [
+                "CSystemd",
+                "Model",
+                "Daemon",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .executableTarget(
             name: "Watcher",
             dependencies: [
                 "Model",
                 "AWSClient",
+                "AWSSigning",
+                "Daemon",
                 "Simulator",
+                "Systemd",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(name: "ModelTests", dependencies: ["Model"]),
+        .testTarget(
+            name: "DaemonTests",
+            dependencies: ["Daemon", "Model", .product(name: "Logging", package: "swift-log")]
+        ),
         .testTarget(
             name: "AWSClientTests",
             dependencies: [
@@ -97,6 +128,6 @@ let package = Package(
     ]
 )
 
-for target in package.targets {
+for target in package.targets where target.type != .system {
     target.swiftSettings = (target.swiftSettings ?? []) + strictSettings
 }

@@ -2,7 +2,7 @@ public import Foundation
 
 /// Why a poll of one pool did not produce details, classified for the scheduler and the
 /// state machine.
-public struct PollFailure: Sendable, Equatable, Codable, CustomStringConvertible {
+public struct PollFailure: Error, Sendable, Equatable, Codable, CustomStringConvertible {
     /// How the failure should be treated.
     public enum Kind: String, Sendable, Codable, CaseIterable {
         /// May go away by itself (a 5xx, a timeout, a reset connection, a malformed body): retry soon.

@@ -1,0 +1,102 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+public import Model
+
+/// Writes each event as one readable line, for a terminal or any stderr that is not the journal:
+///
+///     2026-11-29T04:15:00Z err us-east-1:0f6e… (orders) IN_PROGRESS -> FAILED: Bulk publish of …
+///
+/// The time is when the watcher observed the event (it may be delivered again later), then the
+/// severity as `journalctl -p` names it, the pool, the status change, and the sentence the journal
+/// gets as `MESSAGE`. Control characters from the service's text are replaced, so a failure message
+/// can neither break the line nor send escape sequences to the terminal.
+public struct StderrEventSink: EventSink {
+    /// Receives each finished line, newline included; throws if it could not be written.
+    public typealias Writer = @Sendable (String) throws -> Void
+
+    private let write: Writer
+
+    /// A sink writing through `write`; tests pass a recorder.
+    public init(write: @escaping Writer) {
+        self.write = write
+    }
+
+    /// A sink writing to file descriptor 2.
+    public static func standardError() -> StderrEventSink {
+        writing(to: STDERR_FILENO)
+    }
+
+    /// A sink writing to `descriptor`, which must stay open as long as the sink is used.
+    public static func writing(to descriptor: Int32) -> StderrEventSink {
+        StderrEventSink { line in try FileDescriptorWriter.writeAll(line, to: descriptor) }
+    }
+
+    public func deliver(_ events: [WatchEvent]) throws {
+        for event in events {
+            try write(Self.line(for: event) + "\n")
+        }
+    }
+
+    /// The line for `event`, without the newline.
+    public static func line(for event: WatchEvent) -> String {
+        var parts = [EventText.timestamp(event.observedAt), event.severity.description, event.poolID.rawValue]
+        if let name = event.poolName {
+            parts.append("(\(name))")
+        }
+        switch (event.previousStatus, event.status) {
+        case (let previous?, let status?) where previous != status:
+            parts.append("\(previous) -> \(status)")
+        case (_, let status?):
+            parts.append(status.rawValue)
+        case (_, nil):
+            break
+        }
+        return sanitized(parts.joined(separator: " ") + ": " + event.message)
+    }
+
+    /// One line with nothing a terminal would act on: line breaks and tabs become spaces, other
+    /// control characters U+FFFD.
+    static func sanitized(_ text: String) -> String {
+        var result = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            switch scalar.value {
+            case 0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x85, 0x2028, 0x2029:
+                if result.last != " " { result.append(" ") }
+            case 0x00...0x1F, 0x7F...0x9F:
+                result.append("\u{FFFD}")
+            default:
+                result.append(scalar)
+            }
+        }
+        return String(result)
+    }
+}
+
+/// Writes all of a string to a file descriptor, retrying partial writes and `EINTR`.
+private enum FileDescriptorWriter {
+    /// The errno of a failed `write(2)`.
+    struct WriteError: Error, Sendable, Equatable, CustomStringConvertible {
+        let errno: Int32
+        var description: String { "writing to standard error failed (errno \(errno))" }
+    }
+
+    static func writeAll(_ text: String, to descriptor: Int32) throws(WriteError) {
+        var bytes = Array(text.utf8)
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes.withUnsafeMutableBytes { buffer -> Int in
+                guard let base = buffer.baseAddress else { return 0 }
+                return write(descriptor, base + offset, buffer.count - offset)
+            }
+            if written < 0 {
+                let code = errno
+                if code == EINTR { continue }
+                throw WriteError(errno: code)
+            }
+            offset += written
+        }
+    }
+}

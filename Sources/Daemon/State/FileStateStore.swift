@@ -1,0 +1,141 @@
+public import Foundation
+public import Model
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Per-pool state as one JSON file per pool under `<directory>/pools/`.
+///
+/// One file per pool keeps a save proportional to one pool, however many are watched. Each
+/// save writes a temporary file, fsyncs it, renames it over the old one and fsyncs the
+/// directory, so a crash leaves either the old state or the new one.
+public struct FileStateStore: PoolStateStore {
+    public let directory: URL
+    private var poolsDirectory: URL { directory.appendingPathComponent("pools", isDirectory: true) }
+
+    /// Uses `directory`, creating it (and `pools/` inside) if needed.
+    public init(directory: URL) throws {
+        self.directory = directory
+        do {
+            try FileManager.default.createDirectory(at: directory.appendingPathComponent("pools"), withIntermediateDirectories: true)
+        } catch {
+            throw StateStoreError("cannot create the state directory \(directory.path): \(Self.describe(error)); "
+                + "set stateDirectory in the configuration or StateDirectory= in the unit")
+        }
+    }
+
+    /// The state directory: the configuration's, else systemd's `$STATE_DIRECTORY`, else
+    /// `/var/lib/cognito-sync-watcher`.
+    public static func directory(configured: String?, environment: [String: String]) -> URL {
+        if let configured { return URL(fileURLWithPath: configured, isDirectory: true) }
+        if let fromSystemd = environment["STATE_DIRECTORY"]?.split(separator: ":").first {
+            return URL(fileURLWithPath: String(fromSystemd), isDirectory: true)
+        }
+        return URL(fileURLWithPath: "/var/lib/\(BuildInfo.name)", isDirectory: true)
+    }
+
+    public func loadAll() -> (states: [IdentityPoolID: PoolState], warnings: [String]) {
+        var states: [IdentityPoolID: PoolState] = [:]
+        var warnings: [String] = []
+        let names: [String]
+        do {
+            names = try FileManager.default.contentsOfDirectory(atPath: poolsDirectory.path)
+        } catch {
+            return ([:], ["cannot list \(poolsDirectory.path): \(Self.describe(error)); starting without saved state"])
+        }
+        for name in names.sorted() where name.hasSuffix(".json") && !name.hasPrefix(".") {
+            let file = poolsDirectory.appendingPathComponent(name)
+            let rawID = String(name.dropLast(".json".count))
+            do {
+                let id = try IdentityPoolID(validating: rawID)
+                let data = try Data(contentsOf: file)
+                states[id] = try JSONDecoder().decode(PoolState.self, from: data)
+            } catch {
+                let aside = file.path + ".corrupt-\(Int(Date().timeIntervalSince1970))"
+                let moved = (try? FileManager.default.moveItem(atPath: file.path, toPath: aside)) != nil
+                warnings.append("the state file \(file.path) cannot be used (\(Self.describe(error))); "
+                    + (moved ? "moved it to \(aside) and " : "")
+                    + "the pool starts afresh, so its latest run may be reported again")
+            }
+        }
+        return (states, warnings)
+    }
+
+    public func save(_ state: PoolState, for pool: IdentityPoolID) throws {
+        let data: Data
+        do {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            data = try encoder.encode(state)
+        } catch {
+            throw StateStoreError("cannot encode the state of \(pool): \(error)")
+        }
+        let target = poolsDirectory.appendingPathComponent(pool.rawValue + ".json")
+        let temporary = poolsDirectory.appendingPathComponent(".\(pool.rawValue).json.tmp")
+        try Self.writeSynced(data, to: temporary.path)
+        guard rename(temporary.path, target.path) == 0 else {
+            let error = Self.errnoText()
+            unlink(temporary.path)
+            throw StateStoreError("cannot replace \(target.path): \(error)")
+        }
+        try Self.syncDirectory(poolsDirectory.path)
+    }
+
+    private static func writeSynced(_ data: Data, to path: String) throws {
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { throw StateStoreError("cannot write \(path): \(errnoText())") }
+        defer { close(descriptor) }
+        let written = data.withUnsafeBytes { buffer -> Int in
+            var offset = 0
+            while offset < buffer.count {
+                let result = write(descriptor, buffer.baseAddress.map { $0 + offset }, buffer.count - offset)
+                if result < 0 {
+                    if errno == EINTR { continue }
+                    return -1
+                }
+                offset += result
+            }
+            return offset
+        }
+        guard written == data.count, fsync(descriptor) == 0 else {
+            throw StateStoreError("cannot write \(path): \(errnoText())")
+        }
+    }
+
+    private static func syncDirectory(_ path: String) throws {
+        let descriptor = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw StateStoreError("cannot open \(path): \(errnoText())") }
+        defer { close(descriptor) }
+        guard fsync(descriptor) == 0 else { throw StateStoreError("cannot sync \(path): \(errnoText())") }
+    }
+
+    private static func errnoText() -> String {
+        String(cString: strerror(errno))
+    }
+
+    private static func describe(_ error: any Error) -> String {
+        if let decoding = error as? DecodingError {
+            switch decoding {
+            case .dataCorrupted(let context), .keyNotFound(_, let context), .typeMismatch(_, let context), .valueNotFound(_, let context):
+                return context.debugDescription
+            @unknown default:
+                return "unreadable JSON"
+            }
+        }
+        if let invalid = error as? IdentityPoolIDError { return "the file name is not a pool id: \(invalid)" }
+        return (error as NSError).localizedDescription
+    }
+}
+
+/// The state directory or a state file could not be used.
+public struct StateStoreError: Error, Sendable, CustomStringConvertible {
+    public var description: String
+
+    public init(_ description: String) {
+        self.description = description
+    }
+}

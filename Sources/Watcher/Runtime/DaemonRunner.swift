@@ -1,0 +1,117 @@
+import AWSClient
+import Daemon
+import Dispatch
+import Foundation
+import Logging
+import Model
+import Systemd
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// The daemon's life: start-up, reloads on SIGHUP, an orderly stop on SIGTERM or SIGINT.
+///
+/// systemd hears about each step: READY once the configuration is loaded and the state
+/// restored, RELOADING/READY around a reload, STOPPING on shutdown, ERRNO and a STATUS that
+/// says why when start-up fails.
+struct DaemonRunner {
+    var configurationPath: String
+    var awsOverrides: AWSOptionGroup
+    var output: Output
+    var environment: [String: String]
+    var notifier: any ServiceNotifier
+    var logger: Logger
+    /// How long polls in flight may take to finish at shutdown before they are cancelled.
+    var gracePeriod: Duration = .seconds(10)
+
+    /// Runs until a stop signal; returns normally after an orderly stop.
+    func run() async throws {
+        let signals = SignalStream.make([SIGHUP, SIGTERM, SIGINT])
+        var configuration = try loadForStartUp()
+        let store: FileStateStore
+        do {
+            store = try FileStateStore(directory: FileStateStore.directory(configured: configuration.stateDirectory, environment: environment))
+        } catch {
+            failStartUp("cannot use the state directory: \(error)", errno: EACCES)
+        }
+        var clients = ServiceClients(aws: configuration.aws, limits: configuration.limits, environment: environment, logger: logger)
+        var retired: [ServiceClients] = []
+        let queue = DispatchQueue(label: "cognito-sync-watcher.loop")
+        let loop = WatchLoop(
+            configuration: configuration, fetcher: CognitoSyncDetailsFetcher(client: clients.client), sink: output.sink,
+            store: store, notifier: notifier, scheduler: DispatchLoopScheduler(queue: queue), executor: QueueExecutor(queue: queue),
+            logger: logger
+        )
+        await loop.start()
+        notifier.notify([.ready, .status(await loop.statusLine ?? "started")])
+        logger.notice("started", metadata: ["pools": "\(configuration.pools.count)", "state": "\(store.directory.path)", "version": "\(BuildInfo.version)"])
+
+        for await signal in signals {
+            guard signal == SIGHUP else {
+                logger.notice("stopping", metadata: ["signal": "\(signal == SIGTERM ? "SIGTERM" : "SIGINT")"])
+                break
+            }
+            notifier.notify([.reloading(monotonicMicroseconds: Self.monotonicMicroseconds())])
+            do {
+                let new = try ConfigurationFile.load(path: configurationPath).withAWS(awsOverrides)
+                if new.aws != configuration.aws || new.limits.requestTimeout != configuration.limits.requestTimeout {
+                    retired.append(clients)
+                    clients = ServiceClients(aws: new.aws, limits: new.limits, environment: environment, logger: logger)
+                    await loop.reload(configuration: new, fetcher: CognitoSyncDetailsFetcher(client: clients.client))
+                } else {
+                    await loop.reload(configuration: new)
+                }
+                if new.stateDirectory != configuration.stateDirectory {
+                    logger.warning("stateDirectory changes take effect at the next restart")
+                }
+                configuration = new
+                notifier.notify([.ready, .status(await loop.statusLine ?? "reloaded")])
+            } catch {
+                logger.error("reload failed; still running with the previous configuration", metadata: ["error": "\(error)"])
+                notifier.notify([.ready, .status("reload failed, running with the previous configuration: \(error)")])
+            }
+        }
+        notifier.notify([.stopping])
+        await loop.stop(gracePeriod: gracePeriod)
+        for old in retired { await old.shutdown() }
+        await clients.shutdown()
+        logger.notice("stopped")
+    }
+
+    private func loadForStartUp() throws -> WatcherConfiguration {
+        do {
+            return try ConfigurationFile.load(path: configurationPath).withAWS(awsOverrides)
+        } catch {
+            failStartUp("\(error)", errno: EINVAL)
+        }
+    }
+
+    /// Tells systemd and the operator why start-up failed, then exits with status 2 (the unit
+    /// does not restart on it: a bad configuration needs a person).
+    private func failStartUp(_ reason: String, errno: Int32) -> Never {
+        logger.critical("cannot start: \(reason)")
+        notifier.notify([.status("cannot start: \(reason)"), .errno(errno)])
+        if output.target == .journal {
+            // Also on stderr: `systemctl start` users look at the journal, terminal users here.
+            FileHandle.standardError.write(Data("error: \(reason)\n".utf8))
+        }
+        exit(2)
+    }
+
+    private static func monotonicMicroseconds() -> UInt64 {
+        var time = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &time)
+        return UInt64(time.tv_sec) * 1_000_000 + UInt64(time.tv_nsec) / 1000
+    }
+}
+
+extension WatcherConfiguration {
+    /// The configuration with command-line AWS options laid over it.
+    func withAWS(_ overrides: AWSOptionGroup) -> WatcherConfiguration {
+        var copy = self
+        copy.aws = overrides.applied(to: aws)
+        return copy
+    }
+}

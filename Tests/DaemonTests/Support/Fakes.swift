@@ -1,0 +1,160 @@
+import Daemon
+import Foundation
+import Model
+import Synchronization
+
+/// Answers each pool's polls from a script: a list of (from this many seconds after the first
+/// poll, this answer). Records every poll.
+final class ScriptedFetcher: DetailsFetcher {
+    typealias Answer = Result<BulkPublishDetails, PollFailure>
+    private let scripts: Mutex<[IdentityPoolID: [(Double, Answer)]]>
+    private let calls = Mutex<[(IdentityPoolID, Double)]>([])
+    private let clock: ManualScheduler
+    private let origin: Double
+
+    init(clock: ManualScheduler, scripts: [IdentityPoolID: [(Double, Answer)]]) {
+        self.clock = clock
+        self.origin = clock.monotonicNow()
+        self.scripts = Mutex(scripts)
+    }
+
+    func fetchDetails(for pool: WatchedPool) async -> Answer {
+        let elapsed = clock.monotonicNow() - origin
+        calls.withLock { $0.append((pool.id, elapsed)) }
+        let script = scripts.withLock { $0[pool.id] ?? [] }
+        return script.last { $0.0 <= elapsed }?.1
+            ?? .failure(PollFailure(kind: .lasting, code: "ResourceNotFoundException", message: "no script for \(pool.id)"))
+    }
+
+    func set(_ pool: IdentityPoolID, _ script: [(Double, Answer)]) {
+        scripts.withLock { $0[pool] = script }
+    }
+
+    /// When each poll of `pool` happened, in seconds after the start.
+    func pollTimes(of pool: IdentityPoolID) -> [Double] {
+        calls.withLock { $0.filter { $0.0 == pool }.map(\.1) }
+    }
+
+    var totalPolls: Int { calls.withLock { $0.count } }
+}
+
+/// Holds every poll until the test opens the gate (or the poll is cancelled).
+final class GatedFetcher: DetailsFetcher {
+    private struct Gate {
+        var open = false
+        var waiting: [CheckedContinuation<Void, Never>] = []
+    }
+
+    private let gate = Mutex(Gate())
+    let answer: BulkPublishDetails
+
+    init(answer: BulkPublishDetails) {
+        self.answer = answer
+    }
+
+    func fetchDetails(for pool: WatchedPool) async -> Result<BulkPublishDetails, PollFailure> {
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                let passes = gate.withLock { gate in
+                    if gate.open { return true }
+                    gate.waiting.append(continuation)
+                    return false
+                }
+                if passes { continuation.resume() }
+            }
+        } onCancel: {
+            self.release()
+        }
+        if Task.isCancelled {
+            return .failure(PollFailure(kind: .transient, code: "Cancelled", message: "cancelled"))
+        }
+        return .success(answer)
+    }
+
+    var waitingCount: Int { gate.withLock { $0.waiting.count } }
+
+    func release() {
+        let all = gate.withLock { gate in
+            gate.open = true
+            defer { gate.waiting = [] }
+            return gate.waiting
+        }
+        for continuation in all { continuation.resume() }
+    }
+
+    /// Suspends until `count` polls are held at the gate.
+    func waitForPolls(_ count: Int) async {
+        while waitingCount < count { await Task.yield() }
+    }
+}
+
+/// Records every event delivered; can be told to refuse them.
+final class RecordingSink: EventSink {
+    private let recorded = Mutex<[WatchEvent]>([])
+    private let refusing = Mutex(false)
+
+    struct Refused: Error {}
+
+    func deliver(_ events: [WatchEvent]) throws {
+        if refusing.withLock({ $0 }) { throw Refused() }
+        recorded.withLock { $0 += events }
+    }
+
+    func refuse(_ value: Bool) { refusing.withLock { $0 = value } }
+    var events: [WatchEvent] { recorded.withLock { $0 } }
+    var kinds: [WatchEvent.Kind] { events.map(\.kind) }
+    func kinds(of pool: IdentityPoolID) -> [WatchEvent.Kind] { events.filter { $0.poolID == pool }.map(\.kind) }
+}
+
+/// Records every notification, with an optional watchdog interval.
+final class RecordingNotifier: ServiceNotifier {
+    private let recorded = Mutex<[[ServiceNotification]]>([])
+    let watchdogInterval: Duration?
+
+    init(watchdogInterval: Duration? = nil) {
+        self.watchdogInterval = watchdogInterval
+    }
+
+    func notify(_ notifications: [ServiceNotification]) {
+        recorded.withLock { $0.append(notifications) }
+    }
+
+    var all: [ServiceNotification] { recorded.withLock { $0.flatMap { $0 } } }
+    var watchdogPings: Int { all.filter { $0 == .watchdog }.count }
+    var lastStatus: String? {
+        all.reversed().compactMap { if case .status(let line) = $0 { line } else { nil } }.first
+    }
+}
+
+/// A store in memory, which can be told to fail like a full disk.
+final class MemoryStateStore: PoolStateStore {
+    private let saved = Mutex<[IdentityPoolID: PoolState]>([:])
+    private let failing = Mutex(false)
+    struct DiskFull: Error {}
+
+    init(_ initial: [IdentityPoolID: PoolState] = [:]) {
+        saved.withLock { $0 = initial }
+    }
+
+    func loadAll() -> (states: [IdentityPoolID: PoolState], warnings: [String]) { (saved.withLock { $0 }, []) }
+
+    func save(_ state: PoolState, for pool: IdentityPoolID) throws {
+        if failing.withLock({ $0 }) { throw DiskFull() }
+        saved.withLock { $0[pool] = state }
+    }
+
+    func fail(_ value: Bool) { failing.withLock { $0 = value } }
+    var states: [IdentityPoolID: PoolState] { saved.withLock { $0 } }
+}
+
+/// A fresh directory under the system's temporary directory, removed by `remove()`.
+struct TemporaryDirectory {
+    let url: URL
+
+    init() throws {
+        url = FileManager.default.temporaryDirectory.appendingPathComponent("csw-\(UUID().uuidString)", isDirectory: true)
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    }
+
+    func remove() { try? FileManager.default.removeItem(at: url) }
+}

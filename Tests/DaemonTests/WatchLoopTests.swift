@@ -1,0 +1,187 @@
+import Daemon
+import Foundation
+import Model
+import Testing
+
+/// The loop driven by a manual clock and scripted answers: every state-machine scenario
+/// through the loop, cadences, limits, throttling, the watchdog and the status line.
+struct WatchLoopTests {
+    typealias H = LoopHarness
+
+    @Test func aRunThatSucceedsIsReportedOnceAndPolledAtTheRightCadences() async throws {
+        let harness = H(configuration: H.configuration([H.a]), scripts: [H.a: [
+            (0, Answer.details(.notStarted)),
+            (600, Answer.details(.inProgress, start: 590)),
+            (690, Answer.details(.succeeded, start: 590, complete: 680)),
+        ]])
+        await harness.start()
+        await harness.advance(by: 2000)
+        #expect(harness.sink.kinds == [.started, .succeeded])
+        // NOT_STARTED polls every 600 s; IN_PROGRESS every 30 s; finished every 300 s.
+        #expect(harness.fetcher.pollTimes(of: H.a).prefix(6) == [0, 600, 630, 660, 690, 990])
+        let state = try #require(await harness.loop.states[H.a])
+        #expect(state.lastStatus == .succeeded)
+    }
+
+    @Test func aFailureIsReportedWithItsMessage() async throws {
+        let harness = H(configuration: H.configuration([H.a]), scripts: [H.a: [
+            (0, Answer.details(.inProgress, start: -5)),
+            (30, Answer.details(.failed, start: -5, failure: "Kinesis stream not found")),
+        ]])
+        await harness.start()
+        await harness.advance(by: 100)
+        #expect(harness.sink.kinds == [.started, .failed])
+        #expect(harness.sink.events.last?.failureMessage == "Kinesis stream not found")
+    }
+
+    @Test func aStallIsReportedOncePerRun() async {
+        let harness = H(configuration: H.configuration([H.a]), scripts: [H.a: [(0, Answer.details(.inProgress, start: 0))]])
+        await harness.start()
+        await harness.advance(by: 3600 * 3)
+        #expect(harness.sink.kinds == [.started, .stalled])
+    }
+
+    @Test func pollErrorsAreReportedOnceAndTheRecoveryToo() async {
+        let harness = H(configuration: H.configuration([H.a]), scripts: [H.a: [
+            (0, Answer.failure(.transient, "HTTP 503")),
+            (500, Answer.details(.notStarted)),
+        ]])
+        await harness.start()
+        await harness.advance(by: 1500)
+        #expect(harness.sink.kinds == [.pollFailing, .pollRecovered])
+        // Backoff between failed polls grows (jitter may shorten each wait), and polling
+        // resumes at the idle cadence after the recovery.
+        let times = harness.fetcher.pollTimes(of: H.a)
+        let gaps = zip(times.dropFirst(), times).map { $0 - $1 }
+        #expect(gaps.allSatisfy { $0 >= 1 })
+        #expect(abs((gaps.last ?? 0) - 600) < 0.001)
+    }
+
+    @Test func everyPoolIsPolledAndReportedSeparately() async {
+        let harness = H(configuration: H.configuration([H.a, H.b, H.c]), scripts: [
+            H.a: [(0, Answer.details(.succeeded, start: -100, complete: -10))],
+            H.b: [(0, Answer.details(.failed, start: -100, failure: "x"))],
+            H.c: [(0, Answer.failure(.lasting, "NotAuthorizedException"))],
+        ])
+        await harness.start()
+        #expect(harness.sink.kinds(of: H.a) == [.succeeded])
+        #expect(harness.sink.kinds(of: H.b) == [.failed])
+        #expect(harness.sink.kinds(of: H.c) == [.pollFailing])
+        let status = await harness.loop.statusLine
+        #expect(status?.hasPrefix("3 pools: 1 FAILED, 1 SUCCEEDED, 1 status unknown; 1 failing to poll") == true)
+    }
+
+    @Test func nothingWakesBetweenDuePolls() async {
+        let harness = H(configuration: H.configuration([H.a, H.b]), scripts: [
+            H.a: [(0, Answer.details(.notStarted))], H.b: [(0, Answer.details(.notStarted))],
+        ])
+        await harness.start()
+        let before = harness.scheduler.wakeRequests
+        #expect(harness.scheduler.deadline == harness.scheduler.monotonicNow() + 600)
+        await harness.advance(by: 599)
+        #expect(harness.fetcher.totalPolls == 2)
+        #expect(harness.scheduler.wakeRequests == before)
+        await harness.advance(by: 1)
+        #expect(harness.fetcher.totalPolls == 4)
+    }
+
+    @Test func theRequestRateLimitSpreadsPollsOut() async {
+        let pools = (0..<10).map { try! IdentityPoolID(validating: "us-east-1:0000000\($0)-0000-0000-0000-000000000000") }
+        let limits = RequestLimits(maxRequestsPerSecond: 2, maxConcurrentPolls: 100, requestTimeout: 10)
+        let harness = H(configuration: H.configuration(pools, limits: limits),
+                        scripts: Dictionary(uniqueKeysWithValues: pools.map { ($0, [(0.0, Answer.details(.notStarted))]) }))
+        await harness.start()
+        #expect(harness.fetcher.totalPolls == 2, "a burst of one second's worth")
+        await harness.advance(by: 1)
+        #expect(harness.fetcher.totalPolls == 4)
+        await harness.advance(by: 3)
+        #expect(harness.fetcher.totalPolls == 10)
+    }
+
+    @Test func theConcurrencyLimitHoldsPollsBack() async {
+        let pools = (0..<5).map { try! IdentityPoolID(validating: "us-east-1:0000000\($0)-0000-0000-0000-000000000000") }
+        let gated = GatedFetcher(answer: BulkPublishDetails(status: .notStarted))
+        let limits = RequestLimits(maxRequestsPerSecond: 100, maxConcurrentPolls: 2, requestTimeout: 10)
+        let scheduler = ManualScheduler()
+        let sink = RecordingSink()
+        let loop = WatchLoop(
+            configuration: H.configuration(pools, limits: limits), fetcher: gated, sink: sink, store: MemoryStateStore(),
+            notifier: RecordingNotifier(), scheduler: scheduler, executor: QueueExecutor(queue: .init(label: "t")),
+            random: SplitMix(state: 1), logger: H.quiet
+        )
+        await loop.start()
+        await gated.waitForPolls(2)
+        #expect(gated.waitingCount == 2)
+        gated.release()
+        await loop.settle()
+        let polled = await loop.states.values.filter { $0.lastStatus == .notStarted }.count
+        #expect(polled == 5)
+    }
+
+    @Test func throttlingSlowsTheWholeRegionDown() async {
+        let harness = H(configuration: H.configuration([H.a, H.b, H.c], settings: PoolSettings(
+            inProgressInterval: 1, idleInterval: 600, finishedInterval: 300, stallAfter: 3600,
+            reportErrorsAfter: 3, jitter: 0, errorBackoffBase: 5, errorBackoffMax: 300
+        )), scripts: [
+            H.a: [(0, Answer.failure(.throttled, "ThrottlingException", retryAfter: 20)), (1, Answer.details(.inProgress, start: 0))],
+            H.b: [(0, Answer.details(.inProgress, start: 0))],
+            H.c: [(0, Answer.details(.inProgress, start: 0))],
+        ])
+        await harness.start()
+        await harness.advance(by: 10)
+        // b shares a's region: paused with it; c is elsewhere and keeps its 1 s cadence.
+        #expect(harness.fetcher.pollTimes(of: H.b).count <= 2)
+        #expect(harness.fetcher.pollTimes(of: H.c).count >= 10)
+        await harness.advance(by: 15)
+        #expect(harness.fetcher.pollTimes(of: H.b).count > 2)
+    }
+
+    @Test func aWallClockJumpNeitherFloodsNorStarves() async {
+        let harness = H(configuration: H.configuration([H.a]), scripts: [H.a: [(0, Answer.details(.notStarted))]])
+        await harness.start()
+        harness.scheduler.jumpWallClock(by: -86_400)
+        await harness.advance(by: 600)
+        harness.scheduler.jumpWallClock(by: 3 * 86_400)
+        await harness.advance(by: 600)
+        #expect(harness.fetcher.pollTimes(of: H.a) == [0, 600, 1200])
+    }
+
+    @Test func theWatchdogIsPingedWhileTheLoopProgresses() async {
+        let notifier = RecordingNotifier(watchdogInterval: .seconds(10))
+        let harness = H(configuration: H.configuration([H.a]), scripts: [H.a: [(0, Answer.details(.notStarted))]], notifier: notifier)
+        await harness.start()
+        #expect(harness.scheduler.deadline == harness.scheduler.monotonicNow() + 10, "wakes for the watchdog, not only for polls")
+        await harness.advance(by: 100)
+        #expect(notifier.watchdogPings >= 10)
+        #expect(harness.fetcher.totalPolls == 1)
+    }
+
+    @Test func aStuckPollStopsTheWatchdog() async {
+        let gated = GatedFetcher(answer: BulkPublishDetails(status: .notStarted))
+        let scheduler = ManualScheduler()
+        let notifier = RecordingNotifier(watchdogInterval: .seconds(10))
+        let loop = WatchLoop(
+            configuration: H.configuration([H.a]), fetcher: gated, sink: RecordingSink(), store: MemoryStateStore(),
+            notifier: notifier, scheduler: scheduler, executor: QueueExecutor(queue: .init(label: "t")),
+            random: SplitMix(state: 1), logger: H.quiet
+        )
+        await loop.start()
+        await gated.waitForPolls(1)
+        await scheduler.advance(by: 60) {}
+        let early = notifier.watchdogPings
+        #expect(early > 0)
+        await scheduler.advance(by: 600) {}
+        #expect(notifier.watchdogPings - early <= 3, "a poll in flight for 10 minutes means the loop is stuck")
+        gated.release()
+        await loop.settle()
+    }
+
+    @Test func statusLineSummarisesThePools() async {
+        let harness = H(configuration: H.configuration([H.a, H.b]), scripts: [
+            H.a: [(0, Answer.details(.inProgress, start: 0))], H.b: [(0, Answer.details(.notStarted))],
+        ])
+        await harness.start()
+        let status = harness.notifier.lastStatus ?? ""
+        #expect(status.hasPrefix("2 pools: 1 IN_PROGRESS, 1 NOT_STARTED; last poll 2027-01-15T08:00:00Z"), "\(status)")
+    }
+}
