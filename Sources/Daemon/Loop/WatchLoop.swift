@@ -49,6 +49,7 @@ public actor WatchLoop {
     private var tally = PoolTally()
     private var lastPollAt: Date?
     private var lastStatusLine: String?
+    private var lastStatusSummary: String?
     private var lastWatchdogPing: Double?
     private var stopping = false
     private var started = false
@@ -111,7 +112,8 @@ public actor WatchLoop {
             remove(id)
             removed += 1
         }
-        let saved = store.loadAll().states
+        // Saved state matters only for pools added now (a pool removed earlier and added back).
+        let saved = new.pools.contains { entries[$0.id] == nil } ? store.loadAll().states : [:]
         for pool in new.pools {
             guard var entry = entries[pool.id] else {
                 add(pool, restoring: saved[pool.id])
@@ -343,19 +345,22 @@ public actor WatchLoop {
         notifier.notify(notifications)
     }
 
+    /// Sends `STATUS=` when the pools' counts changed (or `force`): not after every poll, so
+    /// a poll costs no datagram to systemd. The time of the last poll in the line is brought up
+    /// to date with every watchdog ping.
     private func updateStatus(force: Bool) {
-        if let line = statusLineIfChanged() {
-            notifier.notify([.status(line)])
-        } else if force, let line = lastStatusLine {
+        if force || tally.summary != lastStatusSummary, let line = statusLineIfChanged() {
             notifier.notify([.status(line)])
         }
     }
 
     private func statusLineIfChanged() -> String? {
-        var line = tally.summary
+        let summary = tally.summary
+        var line = summary
         if let lastPollAt { line += "; last poll \(EventText.timestamp(lastPollAt))" }
         guard line != lastStatusLine else { return nil }
         lastStatusLine = line
+        lastStatusSummary = summary
         return line
     }
 
