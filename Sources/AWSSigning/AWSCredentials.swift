@@ -20,6 +20,18 @@ public struct AWSCredentials: Sendable, Equatable {
     }
 }
 
+extension AWSCredentials: CustomReflectable {
+    /// `dump()` and debuggers see the key id and expiry, never the secret or the token.
+    public var customMirror: Mirror {
+        Mirror(self, children: [
+            "accessKeyID": accessKeyID,
+            "secretAccessKey": "<redacted>",
+            "sessionToken": sessionToken == nil ? "nil" : "<redacted>",
+            "expiration": expiration as Any,
+        ])
+    }
+}
+
 extension AWSCredentials: CustomStringConvertible, CustomDebugStringConvertible {
     /// Names the key id only by its last four characters; the secret and token never appear.
     public var description: String {

@@ -164,7 +164,8 @@ struct DurabilityTests {
         await gated.waitForPolls(1)
         await loop.stop(gracePeriod: .zero)
         let states = await loop.states
-        // The cancelled poll counts as a transient failure, never as a lasting one.
-        #expect(states[H.a]?.failure?.kind != .lasting)
+        // A cancelled poll says nothing about the pool: no failure is counted or saved.
+        #expect(states[H.a]?.failure == nil)
+        #expect(store.states[H.a] == nil)
     }
 }

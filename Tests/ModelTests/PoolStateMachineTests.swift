@@ -272,3 +272,15 @@ struct PoolStateMachineTests {
         #expect(machine.state.failure?.kind == .transient)
     }
 }
+
+struct MissingStartTimeTests {
+    @Test func aResponseWithoutStartTimeBelongsToTheKnownRun() {
+        var machine = PoolStateMachine(pool: Fixture.pool())
+        let run = BulkPublishDetails(status: .inProgress, startTime: Fixture.at(0))
+        #expect(machine.observe(run, at: Fixture.at(10)).map(\.kind) == [.started])
+        #expect(machine.observe(BulkPublishDetails(status: .inProgress), at: Fixture.at(40)).isEmpty)
+        #expect(machine.observe(run, at: Fixture.at(70)).isEmpty)
+        let done = BulkPublishDetails(status: .succeeded)
+        #expect(machine.observe(done, at: Fixture.at(100)).map(\.kind) == [.succeeded])
+    }
+}

@@ -98,3 +98,13 @@ extension CredentialError: CustomStringConvertible, LocalizedError {
 
     public var errorDescription: String? { description }
 }
+
+extension CredentialError {
+    /// Whether the failure may go away without anyone acting: an HTTP credential endpoint that
+    /// did not answer or answered badly, a `credential_process` that failed this time, or
+    /// credentials that expired before a refresh. A missing, broken or unsupported setup needs
+    /// a person.
+    public var mayRecoverByItself: Bool {
+        [.requestFailed, .invalidResponse, .processFailed, .expired].contains(code)
+    }
+}

@@ -92,8 +92,22 @@ public enum RestJSONErrorParser {
         return nil
     }
 
-    private static func boundedMessage(_ message: String) -> String {
-        message.count > messageLimit ? String(message.prefix(messageLimit)) + "…" : message
+    /// The message, without what must not reach a log, bounded.
+    ///
+    /// A signature mismatch answer quotes the canonical request and the string to sign: every
+    /// signed header, the session token included. Only the sentence before them is kept.
+    static func boundedMessage(_ message: String) -> String {
+        var kept = Substring(message)
+        for marker in ["The Canonical String for this request", "The String-to-Sign should have been"] {
+            if let range = kept.range(of: marker) {
+                kept = kept[..<range.lowerBound]
+            }
+        }
+        var text = kept.trimmingCharacters(in: .whitespacesAndNewlines)
+        if let token = text.range(of: "x-amz-security-token", options: .caseInsensitive) {
+            text = String(text[..<token.lowerBound]) + "[redacted]"
+        }
+        return text.count > messageLimit ? String(text.prefix(messageLimit)) + "…" : text
     }
 
     private static func nonEmpty(_ value: String?) -> String? {

@@ -114,12 +114,13 @@ public final class CognitoSyncClient: Sendable {
             } catch {
                 failure = error
             }
-            if case .credentials(let message) = failure {
-                throw CognitoSyncError(.credentials(message), attempts: attempts)
+            if case .credentials(let message, let transient) = failure {
+                throw CognitoSyncError(transient ? .credentialsUnavailable(message) : .credentials(message), attempts: attempts)
             }
-            if case .service(let error) = failure, error.code == "ExpiredTokenException", !refreshedExpiredCredentials,
+            if case .service(let error) = failure, error.category == .authentication, !refreshedExpiredCredentials,
                let refreshing = credentials as? RefreshingCredentials {
-                // The cache believed the token still valid; fetch new credentials once and retry.
+                // Expired or rejected credentials: the cache may hold keys that were rotated or
+                // a token that expired early. Fetch them again once and retry.
                 refreshedExpiredCredentials = true
                 await refreshing.invalidate()
                 continue
@@ -145,13 +146,15 @@ public final class CognitoSyncClient: Sendable {
         let credentials: AWSCredentials
         do {
             credentials = try await self.credentials.credentials()
+        } catch let error as CredentialError {
+            throw .credentials(String(describing: error), transient: error.mayRecoverByItself)
         } catch {
-            throw .credentials(String(describing: error))
+            throw .credentials(String(describing: error), transient: false)
         }
         let base = endpoint.url.absoluteString.hasSuffix("/") ? String(endpoint.url.absoluteString.dropLast()) : endpoint.url.absoluteString
         let path = "/identitypools/\(AWSURIEncoding.encodePathLabel(pool.rawValue))/\(operation)"
         guard let url = URL(string: base + path), let unsigned = SignableRequest(method: "POST", url: url) else {
-            throw .credentials("the endpoint \(base) does not form a request URL")
+            throw .credentials("the endpoint \(base) does not form a request URL", transient: false)
         }
         let signer = SigV4Signer(service: Self.signingName, region: endpoint.signingRegion)
         let signed = signer.sign(unsigned, credentials: credentials, date: now())
@@ -221,7 +224,7 @@ private enum AttemptError: Error {
     case connection(String)
     case timeout
     case tooLarge(limit: Int)
-    case credentials(String)
+    case credentials(String, transient: Bool)
     case cancelled
 
     var attemptFailure: AttemptFailure {
@@ -239,7 +242,7 @@ private enum AttemptError: Error {
         case .connection(let detail): .connection(detail)
         case .timeout: .timeout
         case .tooLarge(let limit): .responseTooLarge(limit: limit)
-        case .credentials(let message): .credentials(message)
+        case .credentials(let message, let transient): transient ? .credentialsUnavailable(message) : .credentials(message)
         case .cancelled: nil
         }
     }

@@ -17,8 +17,12 @@ public struct CognitoSyncError: Error, Sendable, CustomStringConvertible {
         case responseTooLarge(limit: Int)
         /// A 200 response whose body is not what the API documents.
         case malformedResponse(String)
-        /// No usable credentials.
+        /// No usable credentials, and someone has to act (nothing configured, a broken file, a
+        /// missing profile).
         case credentials(String)
+        /// The credential source did not answer this time (instance metadata or the container
+        /// endpoint unreachable, credential_process failing); it may recover by itself.
+        case credentialsUnavailable(String)
         /// The endpoint could not be determined from the configuration.
         case endpoint(String)
     }
@@ -41,6 +45,7 @@ public struct CognitoSyncError: Error, Sendable, CustomStringConvertible {
         case .responseTooLarge: "ResponseTooLarge"
         case .malformedResponse: "MalformedResponse"
         case .credentials: "NoCredentials"
+        case .credentialsUnavailable: "CredentialsUnavailable"
         case .endpoint: "InvalidEndpoint"
         }
     }
@@ -63,7 +68,7 @@ public struct CognitoSyncError: Error, Sendable, CustomStringConvertible {
             return "the response body is larger than the \(limit) bytes accepted"
         case .malformedResponse(let detail):
             return "the response is not what the API documents: \(detail)"
-        case .credentials(let detail):
+        case .credentials(let detail), .credentialsUnavailable(let detail):
             return detail
         case .endpoint(let detail):
             return detail
@@ -98,7 +103,7 @@ public struct CognitoSyncError: Error, Sendable, CustomStringConvertible {
             case .other:
                 kind = error.statusCode >= 500 ? .transient : .lasting
             }
-        case .connection, .timeout, .responseTooLarge, .malformedResponse:
+        case .connection, .timeout, .responseTooLarge, .malformedResponse, .credentialsUnavailable:
             kind = .transient
         case .credentials, .endpoint:
             kind = .lasting

@@ -15,6 +15,8 @@ public actor WatchLoop {
         var pool: WatchedPool
         var machine: PoolStateMachine
         var generation: UInt64 = 0
+        /// When the pool's next poll is due (monotonic seconds).
+        var dueAt: Double = 0
         /// The state last written to the store (or restored from it).
         var saved: PoolState?
         /// The server's retry-after hint from the last failed poll.
@@ -180,6 +182,7 @@ public actor WatchLoop {
         guard !stopping else { return }
         let now = scheduler.monotonicNow()
         if let until = rateLimitedUntil, until > now {
+            pingWatchdogIfHealthy(now: now)
             arm(now: now)
             return
         }
@@ -294,14 +297,11 @@ public actor WatchLoop {
     private func schedule(_ id: IdentityPoolID, after delay: Double, now: Double, onlyIfEarlier: Bool = false) {
         guard var entry = entries[id] else { return }
         let dueAt = now + delay
-        if onlyIfEarlier, let current = currentDue(of: id, generation: entry.generation), current <= dueAt { return }
+        if onlyIfEarlier, entry.dueAt <= dueAt { return }
         entry.generation &+= 1
+        entry.dueAt = dueAt
         entries[id] = entry
         due.insert(DuePoll(dueAt: dueAt, pool: id, generation: entry.generation))
-    }
-
-    private func currentDue(of id: IdentityPoolID, generation: UInt64) -> Double? {
-        due.unordered.first { $0.pool == id && $0.generation == generation }?.dueAt
     }
 
     /// Sets the one timer: the next due poll (unless every poll slot is busy, when a finishing
@@ -321,8 +321,11 @@ public actor WatchLoop {
         scheduler.wake(at: deadline)
     }
 
+    /// Cancels every poll in flight and forgets them: a cancelled poll says nothing about the
+    /// pool, so its result must not count as a failure.
     private func cancelAllPolls() {
         for (_, running) in inFlight { running.task.cancel() }
+        inFlight.removeAll()
     }
 
     // MARK: - Telling systemd
@@ -331,7 +334,9 @@ public actor WatchLoop {
     /// been stuck for longer than a poll can take with all its retries.
     private func pingWatchdogIfHealthy(now: Double) {
         guard let interval = notifier.watchdogInterval.map(Self.seconds) else { return }
-        let limit = Self.seconds(.seconds(configuration.limits.requestTimeout)) * 3 + 60
+        // The longest a poll can legitimately take: every attempt timing out, the waits between
+        // them, and a credential_process running to its own timeout, with room to spare.
+        let limit = configuration.limits.requestTimeout * 3 + 40 + 60 + 60
         if let stuck = inFlight.values.first(where: { now - $0.startedAt > limit }) {
             logger.warning("a poll has been in flight too long; not pinging the watchdog", metadata: [
                 "seconds": "\(Int(now - stuck.startedAt))",

@@ -28,13 +28,14 @@ public struct FileStateStore: PoolStateStore {
         }
     }
 
-    /// The state directory: the configuration's, else systemd's `$STATE_DIRECTORY`, else
+    /// The state directory: systemd's `$STATE_DIRECTORY` when the unit sets one (the only
+    /// place a hardened unit may write), else the configuration's, else
     /// `/var/lib/cognito-sync-watcher`.
     public static func directory(configured: String?, environment: [String: String]) -> URL {
-        if let configured { return URL(fileURLWithPath: configured, isDirectory: true) }
         if let fromSystemd = environment["STATE_DIRECTORY"]?.split(separator: ":").first {
             return URL(fileURLWithPath: String(fromSystemd), isDirectory: true)
         }
+        if let configured { return URL(fileURLWithPath: configured, isDirectory: true) }
         return URL(fileURLWithPath: "/var/lib/\(BuildInfo.name)", isDirectory: true)
     }
 

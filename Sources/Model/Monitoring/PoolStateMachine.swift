@@ -91,7 +91,9 @@ public struct PoolStateMachine: Sendable {
         let previousStatus = state.lastStatus
         var run: RunRecord
         let isSameRun: Bool
-        if let existing = state.run, existing.startTime == details.startTime {
+        // The start time identifies the run; a response that omits it says nothing about a new
+        // run, so it belongs to the run already known.
+        if let existing = state.run, existing.startTime == details.startTime || details.startTime == nil {
             run = existing
             isSameRun = true
         } else {

@@ -54,6 +54,7 @@ struct DaemonRunner {
                 break
             }
             notifier.notify([.reloading(monotonicMicroseconds: Self.monotonicMicroseconds())])
+            await clients.credentials.invalidate()
             do {
                 let new = try ConfigurationFile.load(path: configurationPath).withAWS(awsOverrides)
                 if new.aws != configuration.aws || new.limits.requestTimeout != configuration.limits.requestTimeout {

@@ -1,6 +1,7 @@
 import AWSClient
 import AWSSigning
 import AsyncHTTPClient
+import Foundation
 import Logging
 import Model
 
@@ -9,14 +10,17 @@ struct ServiceClients {
     let http: HTTPClient
     let client: CognitoSyncClient
     let aws: AWSOptions
+    /// The cached credentials; a reload drops them so rotated keys are read again.
+    let credentials: RefreshingCredentials
 
     /// Builds the client; credentials are resolved on first use (and refreshed before they
     /// expire), so a daemon starts even while credentials are missing and says so per pool.
     init(aws: AWSOptions, limits: RequestLimits, environment: [String: String], logger: Logger) {
         let timeout = Duration.milliseconds(Int64(limits.requestTimeout * 1000))
         http = CognitoSyncClient.makeHTTPClient(requestTimeout: timeout)
-        let chain = CredentialChain(environment: environment, httpClient: http, profile: aws.profile)
+        let chain = CredentialChain(environment: Self.credentialEnvironment(environment, endpoint: aws.endpoint), httpClient: http, profile: aws.profile)
         let credentials = RefreshingCredentials(provider: SourceLoggingCredentials(chain: chain, logger: logger), logger: logger)
+        self.credentials = credentials
         let configuration = CognitoSyncClientConfiguration(
             endpoint: EndpointSettings(endpointURL: aws.endpoint, useFIPS: aws.useFIPSEndpoint ? true : nil, useDualStack: aws.useDualStackEndpoint ? true : nil),
             environment: environment,
@@ -26,8 +30,18 @@ struct ServiceClients {
         self.aws = aws
     }
 
-    /// The region a pool is called in.
-    func region(for pool: WatchedPool) -> String { pool.region }
+    /// The environment the credential chain sees. With a loopback endpoint (the simulator) the
+    /// instance metadata and container endpoints are never asked: no local service needs an
+    /// instance role, and a machine off EC2 must not send requests to link-local addresses.
+    static func credentialEnvironment(_ environment: [String: String], endpoint: String?) -> [String: String] {
+        guard let endpoint, let host = URL(string: endpoint)?.host,
+              host == "localhost" || host.hasPrefix("127.") || host == "::1" || host == "[::1]" else {
+            return environment
+        }
+        var copy = environment.filter { !$0.key.hasPrefix("AWS_CONTAINER_") }
+        copy["AWS_EC2_METADATA_DISABLED"] = "true"
+        return copy
+    }
 
     func shutdown() async {
         try? await http.shutdown()

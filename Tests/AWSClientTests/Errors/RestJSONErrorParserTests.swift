@@ -156,3 +156,28 @@ struct RestJSONErrorParserTests {
         #expect(error.message?.hasSuffix("A") == true)
     }
 }
+
+struct SignatureMismatchRedactionTests {
+    @Test func theCanonicalRequestAndTheTokenAreNeverKept() {
+        let message = "The request signature we calculated does not match the signature you provided. "
+            + "Check your AWS Secret Access Key and signing method. Consult the service documentation for details."
+            + "\n\nThe Canonical String for this request should have been\n'POST\n/identitypools/x\n\nhost:h\n"
+            + "x-amz-date:20261129T000000Z\nx-amz-security-token:FwoGZXIvYXdzSECRETTOKEN\n\nhost;x-amz-date;x-amz-security-token\n"
+            + "e3b0c442'\n\nThe String-to-Sign should have been\n'AWS4-HMAC-SHA256\n20261129T000000Z\n...'\n"
+        let body = (try? JSONSerialization.data(withJSONObject: ["message": message])).map { Array($0) } ?? []
+        let error = RestJSONErrorParser.parse(
+            statusCode: 403, headers: [(name: "x-amzn-ErrorType", value: "InvalidSignatureException:http://x/")], body: body
+        )
+        #expect(error.code == "InvalidSignatureException")
+        #expect(error.message?.hasPrefix("The request signature we calculated does not match") == true)
+        #expect(error.message?.contains("SECRETTOKEN") == false)
+        #expect(error.message?.contains("Canonical String") == false)
+        #expect(!error.description.contains("SECRETTOKEN"))
+    }
+
+    @Test func aTokenQuotedAnywhereElseIsCut() {
+        let body = Array(#"{"message": "bad request; x-amz-security-token:abc123secret follows"}"#.utf8)
+        let error = RestJSONErrorParser.parse(statusCode: 400, headers: [], body: body)
+        #expect(error.message == "bad request; [redacted]")
+    }
+}
