@@ -125,6 +125,28 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // The built executable run as a user runs it: help texts, exit codes, wait, demo, run.
+        .testTarget(
+            name: "WatcherTests",
+            dependencies: [
+                "Simulator",
+                "Model",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            exclude: ["Golden"]
+        ),
+        .testTarget(
+            name: "FaultTests",
+            dependencies: [
+                "Daemon",
+                "AWSClient",
+                "AWSSigning",
+                "Simulator",
+                "Model",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]
+        ),
     ]
 )
 

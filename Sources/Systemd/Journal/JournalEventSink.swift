@@ -12,6 +12,9 @@ public struct JournalEventSink: EventSink {
     }
 
     /// Sends the events in order; stops at the first one journald refuses.
+    ///
+    /// The ones before it are in the journal already and come again with the retry: readers
+    /// that must not count an event twice deduplicate by `EVENT_ID`.
     /// - Throws: ``JournalError``, so that the daemon keeps the events and delivers them again.
     public func deliver(_ events: [WatchEvent]) throws {
         for event in events {

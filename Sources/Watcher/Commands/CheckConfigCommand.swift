@@ -9,25 +9,33 @@ struct CheckConfigCommand: ParsableCommand {
         abstract: "Validate a configuration file and print what would be watched.",
         discussion: """
             Every problem is reported at once, each with its JSON path and a hint. Exits 0 when the \
-            configuration is valid and 2 when it is not.
+            configuration is valid and 2 when it is not (or cannot be read).
 
             Examples:
               cognito-sync-watcher check-config config.example.json
-              cognito-sync-watcher check-config /etc/cognito-sync-watcher/config.json
+              cognito-sync-watcher check-config --config /etc/cognito-sync-watcher/config.json
             """
     )
 
-    @Argument(help: "The configuration file (default: $CONFIGURATION_DIRECTORY/config.json, else /etc/cognito-sync-watcher/config.json).")
+    @Argument(help: ArgumentHelp("The configuration file (default: $CONFIGURATION_DIRECTORY/config.json, else /etc/cognito-sync-watcher/config.json).", valueName: "path"))
     var path: String?
 
+    @Option(name: .shortAndLong, help: ArgumentHelp("The configuration file, as the other commands take it.", valueName: "path"))
+    var config: String?
+
+    func validate() throws {
+        if let path, let config, path != config {
+            throw ValidationError("two configuration files given ('\(path)' and --config '\(config)'); check one at a time.")
+        }
+    }
+
     func run() throws {
-        let path = path ?? ConfigurationFile.defaultPath(environment: ProcessInfo.processInfo.environment)
+        let path = path ?? config ?? ConfigurationFile.defaultPath(environment: ProcessInfo.processInfo.environment)
         let configuration: WatcherConfiguration
         do {
             configuration = try ConfigurationFile.load(path: path)
         } catch {
-            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
-            throw ExitCode(2)
+            throw CommandFailure(.usage, "\(error)")
         }
         print(ConfigurationSummary(configuration: configuration, path: path).text)
     }

@@ -15,8 +15,9 @@ struct StatusCommand: AsyncParsableCommand {
 
             Examples:
               cognito-sync-watcher status us-east-1:6e1d9e3a-2f4b-4c8d-9a7e-5b3c1f0d2e4a
-              cognito-sync-watcher status --config /etc/cognito-sync-watcher/config.json --json
-              cognito-sync-watcher status --endpoint http://127.0.0.1:4600 us-east-1:4f7c2d9a-1b3e-4c8f-a6d2-9e0b5a7c3f14
+              cognito-sync-watcher status --json --config config.json
+              cognito-sync-watcher status --endpoint http://127.0.0.1:4600 \\
+                  us-east-1:4f7c2d9a-1b3e-4c8f-a6d2-9e0b5a7c3f14
 
             Exit status: 0 when every pool answered; 3 when any call failed with an error waiting \
             cannot fix (not authorized, not found, no credentials); 5 when the service stayed \

@@ -17,15 +17,16 @@ enum ExitStatus: Int32, CaseIterable {
     /// Interrupted by SIGINT or SIGTERM (128 + SIGINT, as shells report it).
     case interrupted = 130
 
-    /// One line per status, for the help texts.
+    /// One line per status, for the help texts; short enough not to wrap at 80 columns.
     static let helpText = """
         Exit status:
           0    success
           1    a bulk publish FAILED (its FailureMessage is on stderr)
           2    usage or configuration error
-          3    an error waiting cannot fix (not authorized, pool not found, invalid id, no credentials)
-          4    BulkPublish refused: a run already SUCCEEDED in the last 24 hours (--start)
-          5    the service stayed unavailable (timeouts, 5xx, throttling) after retries
+          3    an error waiting cannot fix (not authorized, pool not found,
+               invalid id, no credentials)
+          4    BulkPublish refused: a run already SUCCEEDED in the last 24 hours
+          5    the service stayed unavailable (timeouts, 5xx, throttling)
           124  --timeout ran out
           130  interrupted (SIGINT or SIGTERM)
         """
