@@ -136,6 +136,10 @@ let package = Package(
             exclude: ["Golden"]
         ),
         .testTarget(
+            name: "SystemdTests",
+            dependencies: ["Systemd", "Daemon", "Model", .product(name: "Logging", package: "swift-log")]
+        ),
+        .testTarget(
             name: "FaultTests",
             dependencies: [
                 "Daemon",
