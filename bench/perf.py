@@ -1,0 +1,404 @@
+#!/usr/bin/env python3
+"""Measures the watcher against the simulator with 10 to 10,000 pools, side by side with a
+boto3 polling loop and a curl keep-alive loop over the same pools and the same number of polls.
+
+For each pool count:
+
+1. Load phase (cadence 1 s for every status, 1,000 requests/s allowed): time to READY=1,
+   CPU time per poll (utime+stime from /proc/PID/stat over a window after the first round,
+   polls counted by the simulator's request log), peak RSS (VmHWM).
+2. The same number of requests from boto3 (one client per region) and from one curl process
+   with one URL per request (`-K` config, `next` between them) so its connection is reused:
+   signed with `--aws-sigv4` against the same simulator (which rejects curl's signature for
+   ids with ':'), and against a second simulator with `"verifySignatures": false`.
+3. Realistic phase (in progress 10 s, idle 600 s, finished 300 s): time to READY=1, delay from
+   each scripted FAILED to its line on stderr, then wake-ups while idle: context switches of
+   all the watcher's threads (/proc/PID/task/*/status, and `perf stat -e context-switches` when
+   it works) over an idle window in which no poll is due.
+
+Only loopback traffic; every phase is bounded in requests and time.
+"""
+
+import argparse
+import json
+import os
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+sys.dont_write_bytecode = True  # nothing written into the source tree
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import benchlib as lib  # noqa: E402
+
+FAILURE_MESSAGE = "Unable to write to Kinesis stream 'exports': the stream does not exist."
+FAILING_POOLS = 3
+FAILURE_SPACING = 3.3
+
+
+def assign_roles(ids, seed):
+    """Mostly finished or idle pools, a few running, and FAILING_POOLS that will fail."""
+    rng = random.Random(seed)
+    running = max(1, min(20, len(ids) // 100))
+    roles = {}
+    for index, pool in enumerate(ids):
+        if index < FAILING_POOLS:
+            roles[pool] = ("failing", index)
+        elif index < FAILING_POOLS + running:
+            roles[pool] = ("running", None)
+        else:
+            roles[pool] = ("finished" if rng.random() < 0.7 else "idle", None)
+    return roles
+
+
+def scenario(ids, roles, outcome_at, verify=True):
+    pools = []
+    for pool in ids:
+        role, index = roles[pool]
+        if role == "failing":
+            timeline = [{"at": -60, "status": "IN_PROGRESS"},
+                        {"at": outcome_at + index * FAILURE_SPACING, "status": "FAILED", "failureMessage": FAILURE_MESSAGE}]
+        elif role == "running":
+            timeline = [{"at": -120, "status": "IN_PROGRESS"}, {"at": outcome_at, "status": "SUCCEEDED"}]
+        elif role == "finished":
+            timeline = [{"at": -3600, "status": "SUCCEEDED", "startedAt": -7200}]
+        else:
+            timeline = []
+        pools.append({"id": pool, "timeline": timeline})
+    return {"description": f"benchmark: {len(ids)} pools", "verifySignatures": verify, "pools": pools}
+
+
+def defaults(in_progress, idle, finished):
+    return {
+        "inProgressIntervalSeconds": in_progress, "idleIntervalSeconds": idle, "finishedIntervalSeconds": finished,
+        "stallAfterSeconds": 86400, "reportErrorsAfter": 3, "jitter": 0.1,
+        "errorBackoffBaseSeconds": 5, "errorBackoffMaxSeconds": 300,
+    }
+
+
+LIMITS = {"maxRequestsPerSecond": 1000, "maxConcurrentPolls": 64, "requestTimeoutSeconds": 10}
+
+
+def run_with_rusage(command, env=None, stdin=None):
+    """Runs `command` to the end; returns (stdout, exit status, CPU seconds, wall seconds)."""
+    started = time.monotonic()
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, text=True)
+    errors = []
+    reader = threading.Thread(target=lambda: errors.append(process.stderr.read()), daemon=True)
+    reader.start()
+    out = process.stdout.read()
+    reader.join()
+    err = errors[0] if errors else ""
+    # wait4 rather than wait: it returns the child's own CPU time.
+    _, status, usage = os.wait4(process.pid, 0)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    wall = time.monotonic() - started
+    if process.returncode != 0 and err:
+        lib.log(f"{command[0]} exited {process.returncode}: {err.strip()[:300]}")
+    return out, process.returncode, usage.ru_utime + usage.ru_stime, wall
+
+
+def curl_config(path, endpoint, ids, count, sign):
+    """One block per request, `next` between them: one curl process, one reused connection."""
+    with open(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w") as handle:
+        for index in range(count):
+            pool = ids[index % len(ids)]
+            region = pool.split(":")[0]
+            if index:
+                handle.write("next\n")
+            handle.write(f'url = "{endpoint}/identitypools/{pool.replace(":", "%3A")}/getBulkPublishDetails"\n')
+            handle.write('request = "POST"\ndata = ""\noutput = "/dev/null"\n')
+            handle.write('write-out = "%{http_code} %{num_connects}\\n"\n')
+            if sign:
+                handle.write(f'aws-sigv4 = "aws:amz:{region}:cognito-sync"\n')
+                handle.write(f'user = "{lib.DEMO_ACCESS_KEY}:{lib.DEMO_SECRET_KEY}"\n')
+    return path
+
+
+def measure_curl(workdir, label, endpoint, ids, count, sign=True):
+    config = curl_config(os.path.join(workdir, f"curl-{label}.conf"), endpoint, ids, count, sign)
+    out, code, cpu, wall = run_with_rusage(["curl", "-s", "-K", config])
+    statuses, connects = {}, 0
+    for line in out.splitlines():
+        parts = line.split()
+        if len(parts) == 2:
+            statuses[parts[0]] = statuses.get(parts[0], 0) + 1
+            connects += int(parts[1])
+    return {"requests": count, "cpu_seconds": cpu, "wall_seconds": wall, "exit": code,
+            "cpu_per_request_us": cpu / count * 1e6, "statuses": statuses, "connections": connects}
+
+
+def measure_boto3(workdir, endpoint, ids, count):
+    pools_file = os.path.join(workdir, "pools.txt")
+    with open(pools_file, "w") as handle:
+        handle.write("\n".join(ids) + "\n")
+    script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "boto3_loop.py")
+    out, code, cpu, wall = run_with_rusage(
+        [sys.executable, script, "--endpoint", endpoint, "--pools", pools_file, "--count", str(count)],
+        env=lib.watcher_environment())
+    result = json.loads(out.strip().splitlines()[-1]) if code == 0 else {}
+    result.update({"process_cpu_seconds_rusage": cpu, "wall_seconds": wall, "exit": code})
+    if code == 0:
+        result["cpu_per_request_us"] = result["loop_cpu_seconds"] / count * 1e6
+    return result
+
+
+def perf_context_switches(pid, seconds):
+    """Starts `perf stat -e context-switches` on every thread of `pid` for `seconds`; returns
+    the process (read it with finish_perf), or None when perf is not usable."""
+    if not shutil.which("perf"):
+        return None
+    return subprocess.Popen(["perf", "stat", "-x", ",", "-e", "context-switches", "-p", str(pid), "--", "sleep", str(seconds)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+
+
+def finish_perf(process):
+    if process is None:
+        return None
+    _, err = process.communicate(timeout=120)
+    for line in err.splitlines():
+        fields = line.split(",")
+        if len(fields) > 2 and fields[2] == "context-switches" and fields[0].strip().isdigit():
+            return int(fields[0])
+    return None
+
+
+def start_watcher(binary, workdir, label, config):
+    notify = lib.NotifySocket(tempfile.mkdtemp(prefix="notify-", dir=workdir))
+    watcher = lib.Watcher(binary, config, os.path.join(workdir, f"watcher-{label}.log"), notify.path)
+    return watcher, notify
+
+
+def wait_ready(watcher, notify, timeout=300):
+    if not notify.ready.wait(timeout):
+        raise RuntimeError(f"no READY=1 within {timeout} s")
+    return notify.first_ready_at() - watcher.started_at
+
+
+def measure_window(watcher, simulator, args):
+    """CPU time per poll over a window of at most args.window_polls polls or args.window_seconds."""
+    split0, switches0 = lib.cpu_split(watcher.pid), lib.context_switches(watcher.pid)
+    cpu0, polls0, at0 = lib.cpu_seconds(watcher.pid), simulator.requests_total(), time.monotonic()
+    lib.wait_until(lambda: simulator.requests_total() >= polls0 + args.window_polls, timeout=args.window_seconds, interval=0.1)
+    cpu1, polls1, at1 = lib.cpu_seconds(watcher.pid), simulator.requests_total(), time.monotonic()
+    split1, switches1 = lib.cpu_split(watcher.pid), lib.context_switches(watcher.pid)
+    polls = polls1 - polls0
+    voluntary, involuntary = lib.context_switch_delta(switches0, switches1)
+    return {
+        "window_user_seconds": split1[0] - split0[0], "window_system_seconds": split1[1] - split0[1],
+        "context_switches_per_poll": (voluntary + involuntary) / polls if polls else None,
+        "window_polls": polls, "window_seconds": at1 - at0, "window_cpu_seconds": cpu1 - cpu0,
+        "polls_per_second": polls / (at1 - at0),
+        "cpu_per_poll_us": (cpu1 - cpu0) / polls * 1e6 if polls else None,
+        "peak_rss_kib": lib.status_field(watcher.pid, "VmHWM"),
+        "rss_kib": lib.status_field(watcher.pid, "VmRSS"),
+        "threads": lib.thread_count(watcher.pid),
+        "total_cpu_seconds": cpu1,
+    }
+
+
+def load_phase(binary, workdir, ids, roles, args):
+    """CPU per poll and peak RSS at cadence 1 s; boto3 and curl on the same simulator."""
+    count = len(ids)
+    result = {}
+    scenario_path = lib.write_json(os.path.join(workdir, "scenario-load.json"), scenario(ids, roles, outcome_at=3600))
+    simulator = lib.Simulator(binary, scenario_path, os.path.join(workdir, "simulator-load.log"))
+    try:
+        state = os.path.join(workdir, "state-load")
+        config = lib.watcher_config(os.path.join(workdir, "config-load.json"), simulator.endpoint, state, ids,
+                                    defaults(1, 1, 1), LIMITS)
+        watcher, notify = start_watcher(binary, workdir, "load", config)
+        try:
+            result["ready_seconds"] = wait_ready(watcher, notify)
+            first_round_started = time.monotonic()
+            if not lib.wait_until(lambda: simulator.requests_total() >= count, timeout=args.first_round_timeout, interval=0.2):
+                raise RuntimeError(f"the first round of {count} polls did not finish in {args.first_round_timeout} s")
+            result["first_round_seconds"] = time.monotonic() - first_round_started + result["ready_seconds"]
+            if args.max_rate:
+                # Same pools, same saved state, a lower rate: every pool is due at start-up, so the
+                # loop runs at exactly that rate whatever the pool count.
+                result["primed_exit_status"] = watcher.stop()
+                notify.close()
+                limited = dict(LIMITS, maxRequestsPerSecond=args.max_rate)
+                config = lib.watcher_config(os.path.join(workdir, "config-rate.json"), simulator.endpoint, state, ids,
+                                            defaults(1, 1, 1), limited)
+                watcher, notify = start_watcher(binary, workdir, "rate", config)
+                wait_ready(watcher, notify)
+                time.sleep(3)
+            result.update(measure_window(watcher, simulator, args))
+        finally:
+            result["exit_status"] = watcher.stop()
+            notify.close()
+        log = simulator.request_log()
+        result["outcomes"] = log["byOutcome"]
+        requests = max(1, result.get("window_polls") or 1)
+        if args.watcher_only:
+            return result
+        lib.log(f"{count} pools: watcher {result.get('cpu_per_poll_us', 0):.0f} us/poll over {requests} polls; boto3 and curl next")
+        result["boto3"] = measure_boto3(workdir, simulator.endpoint, ids, requests)
+        result["curl_signed_403"] = measure_curl(workdir, "signed-403", simulator.endpoint, ids, requests)
+    finally:
+        simulator.stop()
+    # curl's signature is rejected for ids with ':'; against a simulator that checks no
+    # signature it gets the same 200 answers the watcher and boto3 got.
+    open_path = lib.write_json(os.path.join(workdir, "scenario-open.json"), scenario(ids, roles, outcome_at=3600, verify=False))
+    simulator = lib.Simulator(binary, open_path, os.path.join(workdir, "simulator-open.log"))
+    try:
+        result["curl_signed_200"] = measure_curl(workdir, "signed-200", simulator.endpoint, ids, requests)
+        result["curl_unsigned_200"] = measure_curl(workdir, "unsigned-200", simulator.endpoint, ids, requests, sign=False)
+    finally:
+        simulator.stop()
+    return result
+
+
+def realistic_phase(binary, workdir, ids, roles, args, outcome_at):
+    """READY time, FAILED delay and idle wake-ups at realistic cadences."""
+    count = len(ids)
+    in_progress = 10
+    result = {"in_progress_interval": in_progress, "outcome_at": outcome_at}
+    scenario_path = lib.write_json(os.path.join(workdir, "scenario-real.json"), scenario(ids, roles, outcome_at=outcome_at))
+    simulator = lib.Simulator(binary, scenario_path, os.path.join(workdir, "simulator-real.log"))
+    try:
+        start_epoch = simulator.start_epoch()
+        state = os.path.join(workdir, "state-real")
+        config = lib.watcher_config(os.path.join(workdir, "config-real.json"), simulator.endpoint, state, ids,
+                                    defaults(in_progress, 600, 300), LIMITS)
+        watcher, notify = start_watcher(binary, workdir, "real", config)
+        try:
+            result["ready_seconds"] = wait_ready(watcher, notify)
+            lib.wait_until(lambda: simulator.requests_total() >= count, timeout=args.first_round_timeout, interval=0.2)
+            result["first_round_done_at"] = time.time() - start_epoch
+            failing = {pool: index for pool, (role, index) in roles.items() if role == "failing"}
+            last_failure = outcome_at + (FAILING_POOLS - 1) * FAILURE_SPACING
+            deadline = last_failure + in_progress + 30
+            reported = {}
+
+            def all_reported():
+                for _, wall, line in list(watcher.lines):
+                    event = lib.parse_event(line)
+                    if event and event[1] == "failed" and event[0] in failing and event[0] not in reported:
+                        reported[event[0]] = wall
+                return len(reported) == len(failing)
+
+            lib.wait_until(all_reported, timeout=max(1, start_epoch + deadline - time.time()), interval=0.05)
+            delays = []
+            for pool, index in sorted(failing.items(), key=lambda item: item[1]):
+                failed_at = start_epoch + outcome_at + index * FAILURE_SPACING
+                delays.append(reported[pool] - failed_at if pool in reported else None)
+            result["failed_delays_seconds"] = delays
+            # Idle: every run has ended; no poll is due for minutes (finished 300 s, idle 600 s).
+            settle_until = start_epoch + last_failure + in_progress + 2
+            time.sleep(max(0, settle_until - time.time()))
+            if args.idle_seconds > 0:
+                perf = perf_context_switches(watcher.pid, args.idle_seconds)
+                polls0, switches0, cpu0 = simulator.requests_total(), lib.context_switches(watcher.pid), lib.cpu_seconds(watcher.pid)
+                threads0 = lib.thread_count(watcher.pid)
+                time.sleep(args.idle_seconds)
+                polls1, switches1, cpu1 = simulator.requests_total(), lib.context_switches(watcher.pid), lib.cpu_seconds(watcher.pid)
+                per_minute = 60 / args.idle_seconds
+                result["idle"] = {
+                    "seconds": args.idle_seconds, "polls": polls1 - polls0,
+                    "threads": [threads0, lib.thread_count(watcher.pid)],
+                    "voluntary_per_minute": lib.context_switch_delta(switches0, switches1)[0] * per_minute,
+                    "involuntary_per_minute": lib.context_switch_delta(switches0, switches1)[1] * per_minute,
+                    "perf_context_switches_per_minute": (lambda n: n * per_minute if n is not None else None)(finish_perf(perf)),
+                    "cpu_ms_per_minute": (cpu1 - cpu0) * 1000 * per_minute,
+                }
+            result["peak_rss_kib"] = lib.status_field(watcher.pid, "VmHWM")
+        finally:
+            result["exit_status"] = watcher.stop()
+            notify.close()
+        events = [lib.parse_event(line) for _, _, line in watcher.lines]
+        failed = [event for event in events if event and event[1] == "failed"]
+        result["failed_lines"] = len(failed)
+        result["failed_distinct"] = len(set(failed))
+    finally:
+        simulator.stop()
+    return result
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--binary", help="a built cognito-sync-watcher (default: build one in release mode)")
+    parser.add_argument("--sizes", default="10,100,1000,10000", help="pool counts, comma-separated")
+    parser.add_argument("--window-polls", type=int, default=3000, help="polls in the CPU window (at most)")
+    parser.add_argument("--window-seconds", type=float, default=20, help="length of the CPU window (at most)")
+    parser.add_argument("--idle-seconds", type=float, default=60, help="length of the idle window (0: skip)")
+    parser.add_argument("--first-round-timeout", type=float, default=300)
+    parser.add_argument("--max-rate", type=float, help="measure the watcher alone at this request rate "
+                        "(state saved by a first round at 1,000/s), to compare pool counts at equal rates")
+    parser.add_argument("--watcher-only", action="store_true", help="only the load phase, without boto3, curl "
+                        "and the realistic phase")
+    parser.add_argument("--output", help="write every figure as JSON here")
+    parser.add_argument("--keep", action="store_true", help="keep the work directories (logs, configs)")
+    args = parser.parse_args()
+
+    binary = lib.release_binary(args.binary)
+    results = {"binary": binary, "cpus": os.cpu_count(), "load_average_at_start": os.getloadavg(), "sizes": {}}
+    for count in [int(size) for size in args.sizes.split(",")]:
+        workdir = tempfile.mkdtemp(prefix=f"csw-bench-{count}-")
+        lib.log(f"{count} pools in {workdir}")
+        ids = lib.pool_ids(count, seed=count)
+        roles = assign_roles(ids, seed=count)
+        load = load_phase(binary, workdir, ids, roles, args)
+        if args.watcher_only:
+            results["sizes"][count] = {"load": load}
+            lib.log(f"{count} pools: {load['cpu_per_poll_us']:.0f} us/poll at {load['polls_per_second']:.0f} polls/s "
+                    f"({load['window_polls']} polls; user {load['window_user_seconds']:.2f} s, system "
+                    f"{load['window_system_seconds']:.2f} s; {load['context_switches_per_poll']:.1f} context switches/poll)")
+            if not args.keep:
+                shutil.rmtree(workdir, ignore_errors=True)
+            continue
+        # The scripted failures come once the first round (which persists every pool's state)
+        # is surely over.
+        outcome_at = round(load["first_round_seconds"] * 1.5 + 15, 1)
+        real = realistic_phase(binary, workdir, ids, roles, args, outcome_at)
+        results["sizes"][count] = {"load": load, "realistic": real}
+        lib.log(f"{count} pools: " + json.dumps(summary_row(count, load, real)))
+        if not args.keep:
+            shutil.rmtree(workdir, ignore_errors=True)
+    results["load_average_at_end"] = os.getloadavg()
+    if args.output:
+        lib.write_json(args.output, results)
+    if not args.watcher_only:
+        print(markdown(results))
+
+
+def summary_row(count, load, real):
+    curl = load["curl_signed_200"]["cpu_per_request_us"]
+    boto3 = load["boto3"].get("cpu_per_request_us")
+    watcher = load.get("cpu_per_poll_us")
+    return {
+        "pools": count, "watcher_us_per_poll": watcher, "curl_us": curl, "boto3_us": boto3,
+        "watcher/curl": watcher / curl if watcher and curl else None,
+        "boto3/watcher": boto3 / watcher if watcher and boto3 else None,
+        "peak_rss_mib": load["peak_rss_kib"] / 1024, "ready_s": real["ready_seconds"],
+        "failed_delays_s": real.get("failed_delays_seconds"), "idle": real.get("idle"),
+    }
+
+
+def markdown(results):
+    rows = ["| pools | watcher µs/poll | polls (window) | curl µs/req (200 / 403) | boto3 µs/req | watcher/curl | boto3/watcher "
+            "| peak RSS MiB (load / realistic) | READY s | FAILED delay s | idle wake-ups/min (ctxsw: /proc, perf) | idle CPU ms/min |",
+            "|" + "---|" * 12]
+    for count, figures in results["sizes"].items():
+        load, real = figures["load"], figures["realistic"]
+        row = summary_row(count, load, real)
+        idle = real.get("idle") or {}
+        delays = ", ".join(f"{d:.1f}" if d is not None else "missed" for d in real.get("failed_delays_seconds") or [])
+        perf = idle.get("perf_context_switches_per_minute")
+        rows.append(
+            f"| {count} | {row['watcher_us_per_poll']:.0f} | {load['window_polls']} "
+            f"| {load['curl_signed_200']['cpu_per_request_us']:.0f} / {load['curl_signed_403']['cpu_per_request_us']:.0f} "
+            f"| {row['boto3_us']:.0f} | {row['watcher/curl']:.2f} | {row['boto3/watcher']:.1f} "
+            f"| {load['peak_rss_kib'] / 1024:.1f} / {real['peak_rss_kib'] / 1024:.1f} | {real['ready_seconds']:.2f} | {delays} "
+            f"| {idle.get('voluntary_per_minute', float('nan')):.0f}, {perf if perf is not None else 'n/a'} "
+            f"| {idle.get('cpu_ms_per_minute', float('nan')):.1f} |")
+    return "\n".join(rows)
+
+
+if __name__ == "__main__":
+    main()
