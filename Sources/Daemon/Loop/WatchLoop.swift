@@ -193,7 +193,7 @@ public actor WatchLoop {
             if let until = regionThrottle.pausedUntil(region: entry.pool.region, at: now) {
                 // The region is throttled: this pool waits too, spread over a second so the
                 // region's pools do not all come back at once.
-                schedule(top.pool, after: until - now + random.nextUnitInterval(), now: now)
+                schedule(top.pool, after: until - now + random.nextUnit(), now: now)
                 continue
             }
             if let wait = limiter.acquire(at: now) {
@@ -389,12 +389,5 @@ struct RandomSource: RandomNumberGenerator, Sendable {
 
     mutating func next() -> UInt64 {
         base.next()
-    }
-}
-
-extension RandomNumberGenerator {
-    /// A uniform value in [0, 1) from one draw.
-    mutating func nextUnitInterval() -> Double {
-        Double(next() >> 11) * 0x1p-53
     }
 }

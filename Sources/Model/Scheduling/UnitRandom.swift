@@ -3,7 +3,7 @@ extension RandomNumberGenerator {
     ///
     /// Unlike `Double.random(in:using:)` this never loops to reject a draw, so a scripted
     /// generator in tests cannot make it spin, and every draw maps to exactly one value.
-    mutating func nextUnit() -> Double {
+    public mutating func nextUnit() -> Double {
         Double(next() >> 11) * 0x1p-53
     }
 }
