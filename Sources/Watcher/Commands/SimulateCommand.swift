@@ -50,6 +50,8 @@ struct SimulateCommand: AsyncParsableCommand {
         }
         print("Simulating Cognito Sync at http://\(host):\(server.port) with \(loaded.pools.count) pools; stop with Ctrl-C.")
         print("Point a client at it: --endpoint http://\(host):\(server.port) with AWS_ACCESS_KEY_ID=\(ScenarioCredential.demo.accessKeyID).")
+        // Scripts wait for these lines to learn the port (--port 0): do not hold them in a pipe's buffer.
+        fflush(nil)
         for await _ in signals { break }
         try await server.shutdown()
     }
