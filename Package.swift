@@ -66,6 +66,7 @@ let package = Package(
                 "AWSClient",
                 .product(name: "HeapModule", package: "swift-collections"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
         // libsystemd, through pkg-config.
@@ -91,12 +92,20 @@ let package = Package(
                 "Systemd",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
         .testTarget(name: "ModelTests", dependencies: ["Model"]),
         .testTarget(
             name: "DaemonTests",
-            dependencies: ["Daemon", "Model", .product(name: "Logging", package: "swift-log")]
+            dependencies: [
+                "Daemon", "Model",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
         ),
         .testTarget(
             name: "AWSClientTests",

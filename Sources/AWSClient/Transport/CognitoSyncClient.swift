@@ -3,7 +3,7 @@ public import Foundation
 public import Logging
 public import Model
 import AWSSigning
-import NIOCore
+public import NIOCore
 import NIOHTTP1
 import Synchronization
 
@@ -26,7 +26,7 @@ public final class CognitoSyncClient: Sendable {
 
     /// - Parameters:
     ///   - httpClient: shared by every call, so connections are kept alive across polls; the
-    ///     caller owns its lifecycle (``makeHTTPClient(requestTimeout:)`` makes a suitable one).
+    ///     caller owns its lifecycle (``makeHTTPClient(requestTimeout:eventLoopGroup:)`` makes a suitable one).
     ///   - credentials: usually a ``RefreshingCredentials`` over the default chain.
     ///   - now: the clock used for signing.
     ///   - sleep: waits between retries; tests pass one that records instead of waiting.
@@ -51,7 +51,10 @@ public final class CognitoSyncClient: Sendable {
     /// An HTTP client configured for AWS calls: no redirects (a redirected request would carry
     /// a signature for another URL), no decompression, connect and read timeouts, certificate
     /// verification always on.
-    public static func makeHTTPClient(requestTimeout: Duration = .seconds(10)) -> HTTPClient {
+    ///
+    /// - Parameter eventLoopGroup: the event loops its connections live on (NIO's shared
+    ///   singleton group by default); the caller shuts a group of its own down after the client.
+    public static func makeHTTPClient(requestTimeout: Duration = .seconds(10), eventLoopGroup: (any EventLoopGroup)? = nil) -> HTTPClient {
         var configuration = HTTPClient.Configuration(
             redirectConfiguration: .disallow,
             timeout: .init(connect: .seconds(5), read: TimeAmount(requestTimeout)),
@@ -59,6 +62,9 @@ public final class CognitoSyncClient: Sendable {
             decompression: .disabled
         )
         configuration.httpVersion = .automatic
+        if let eventLoopGroup {
+            return HTTPClient(eventLoopGroupProvider: .shared(eventLoopGroup), configuration: configuration)
+        }
         return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }
 

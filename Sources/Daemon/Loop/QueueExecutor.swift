@@ -1,11 +1,11 @@
 public import Dispatch
 
-/// Runs an actor's jobs on one serial `DispatchQueue`.
+/// A ``LoopExecutor`` on one serial `DispatchQueue`, for a loop that does not share a thread
+/// with its HTTP client (tests, fakes).
 ///
-/// The watch loop is an actor on this executor, so one serial queue owns all mutable state
-/// (the queue the Dispatch timer fires on too) while the compiler still checks that nothing
-/// touches that state from elsewhere.
-public final class QueueExecutor: SerialExecutor {
+/// One serial queue owns all of the loop's mutable state while the compiler still checks that
+/// nothing touches that state from elsewhere.
+public final class QueueExecutor: LoopExecutor {
     public let queue: DispatchQueue
 
     public init(queue: DispatchQueue) {
@@ -15,7 +15,7 @@ public final class QueueExecutor: SerialExecutor {
     public func enqueue(_ job: consuming ExecutorJob) {
         let job = UnownedJob(job)
         queue.async {
-            job.runSynchronously(on: self.asUnownedSerialExecutor())
+            job.runSynchronously(isolatedTo: self.asUnownedSerialExecutor(), taskExecutor: self.asUnownedTaskExecutor())
         }
     }
 

@@ -29,7 +29,7 @@ public actor WatchLoop {
         var task: Task<Void, Never>
     }
 
-    nonisolated let executor: QueueExecutor
+    nonisolated let executor: any LoopExecutor
     public nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
 
     private var configuration: WatcherConfiguration
@@ -64,7 +64,7 @@ public actor WatchLoop {
         store: any PoolStateStore,
         notifier: any ServiceNotifier,
         scheduler: any LoopScheduler,
-        executor: QueueExecutor,
+        executor: any LoopExecutor,
         random: any RandomNumberGenerator & Sendable = SystemRandomNumberGenerator(),
         logger: Logger
     ) {
@@ -198,7 +198,9 @@ public actor WatchLoop {
             }
             if let wait = limiter.acquire(at: now) {
                 due.insert(top)
-                rateLimitedUntil = now + wait
+                // Behind the rate limit: come back when a batch of tokens is there rather than
+                // for each one, so a rate-limited poll costs no more wake-ups than another.
+                rateLimitedUntil = now + max(wait, Self.rateLimitBatch)
                 break
             }
             startPoll(entry.pool, now: now)
@@ -211,9 +213,11 @@ public actor WatchLoop {
         nextToken += 1
         let token = nextToken
         let fetcher = self.fetcher
-        let task = Task {
+        // On the loop's own executor from start to finish (see LoopExecutor): no hop to the
+        // global pool and back.
+        let task = Task(executorPreference: executor) {
             let result = await fetcher.fetchDetails(for: pool)
-            self.finish(pool.id, token: token, result: result)
+            await self.finish(pool.id, token: token, result: result)
         }
         inFlight[pool.id] = InFlight(token: token, startedAt: now, task: task)
     }
@@ -258,6 +262,7 @@ public actor WatchLoop {
             }
         }
 
+        let counted = tally
         tally.replace(entry.machine.state, with: machine.state)
         entry.machine = machine
         if Self.differsForStorage(machine.state, entry.saved) {
@@ -272,7 +277,7 @@ public actor WatchLoop {
         }
         entries[id] = entry
         schedule(id, after: PollSchedule.delay(after: machine.state, settings: entry.pool.settings, retryAfter: entry.retryAfter, using: &random), now: now)
-        updateStatus(force: !events.isEmpty)
+        if !events.isEmpty || tally != counted { updateStatus(force: !events.isEmpty) }
         wakeUp()
     }
 
@@ -377,6 +382,10 @@ public actor WatchLoop {
         saved.lastObservedAt = state.lastObservedAt
         return saved != state
     }
+
+    /// How long the loop waits at least once the rate limit holds polls back: it then starts
+    /// up to a tenth of a second's worth of polls in one wake-up.
+    static let rateLimitBatch = 0.1
 
     private static func seconds(_ duration: Duration) -> Double {
         Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18

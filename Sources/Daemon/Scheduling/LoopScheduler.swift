@@ -10,8 +10,10 @@ public protocol LoopScheduler: Sendable {
     func monotonicNow() -> Double
     /// Wall-clock time, for the events (bulk publish times are wall-clock times).
     func wallNow() -> Date
-    /// Calls `handler` at monotonic time `deadline`, replacing any earlier request; `nil`
-    /// cancels the wake-up.
+    /// Calls `handler` at monotonic time `deadline` (or a little later, within a leeway), unless
+    /// a wake-up already requested comes no later than that; `nil` cancels the wake-up. A
+    /// wake-up may come earlier than the latest request asked for: the loop then finds nothing
+    /// due and asks again.
     func wake(at deadline: Double?)
     /// What to call when the wake-up fires. Set once, before the first ``wake(at:)``.
     func setHandler(_ handler: @escaping @Sendable () async -> Void)

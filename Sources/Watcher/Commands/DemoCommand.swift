@@ -2,10 +2,11 @@ import AWSClient
 import ArgumentParser
 import AsyncHTTPClient
 import Daemon
-import Dispatch
 import Foundation
 import Logging
 import Model
+import NIOCore
+import NIOPosix
 import Simulator
 #if canImport(Glibc)
 import Glibc
@@ -100,7 +101,9 @@ struct DemoCommand: AsyncParsableCommand {
             limits: RequestLimits(maxRequestsPerSecond: 50, maxConcurrentPolls: 8, requestTimeout: 5),
             defaults: Self.cadences.spedUp(by: speed), pools: pools
         )
-        let http = CognitoSyncClient.makeHTTPClient(requestTimeout: .seconds(5))
+        // The daemon's arrangement: one event loop for the connections and the loop.
+        let eventLoops = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let http = CognitoSyncClient.makeHTTPClient(requestTimeout: .seconds(5), eventLoopGroup: eventLoops)
         let client = CognitoSyncClient(
             httpClient: http, credentials: DemoCredentials(),
             configuration: CognitoSyncClientConfiguration(endpoint: EndpointSettings(endpointURL: endpoint), environment: [:], requestTimeout: .seconds(5)),
@@ -108,10 +111,11 @@ struct DemoCommand: AsyncParsableCommand {
         )
         let sink = RecordingEventSink(passingTo: StderrEventSink.writing(to: STDOUT_FILENO))
         let fetcher = CountingFetcher(passingTo: CognitoSyncDetailsFetcher(client: client))
-        let queue = DispatchQueue(label: "\(BuildInfo.name).demo-loop")
+        let eventLoop = eventLoops.next()
+        let executor = EventLoopExecutor(eventLoop: eventLoop)
         let loop = WatchLoop(
             configuration: configuration, fetcher: fetcher, sink: sink, store: store, notifier: NoServiceNotifier(),
-            scheduler: DispatchLoopScheduler(queue: queue), executor: QueueExecutor(queue: queue), logger: diagnostics
+            scheduler: EventLoopScheduler(eventLoop: eventLoop, executor: executor), executor: executor, logger: diagnostics
         )
 
         Self.say(introduction(scenario: scenario, endpoint: endpoint, seconds: watchFor))
@@ -121,6 +125,7 @@ struct DemoCommand: AsyncParsableCommand {
         let states = await loop.states
         try? await server.shutdown()
         try? await http.shutdown()
+        try? await eventLoops.shutdownGracefully()
 
         let events = sink.events
         Self.say("""

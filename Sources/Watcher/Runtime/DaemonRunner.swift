@@ -4,6 +4,8 @@ import Dispatch
 import Foundation
 import Logging
 import Model
+import NIOCore
+import NIOPosix
 import Systemd
 #if canImport(Glibc)
 import Glibc
@@ -36,13 +38,16 @@ struct DaemonRunner {
         } catch {
             failStartUp("cannot use the state directory: \(error)", errno: EACCES)
         }
-        var clients = ServiceClients(aws: configuration.aws, limits: configuration.limits, environment: environment, logger: logger)
+        // One event loop for the connections and the loop itself: a poll is one thread's work.
+        let eventLoops = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        var clients = ServiceClients(aws: configuration.aws, limits: configuration.limits, environment: environment, eventLoopGroup: eventLoops, logger: logger)
         var retired: [ServiceClients] = []
-        let queue = DispatchQueue(label: "cognito-sync-watcher.loop")
+        let eventLoop = eventLoops.next()
+        let executor = EventLoopExecutor(eventLoop: eventLoop)
         let loop = WatchLoop(
             configuration: configuration, fetcher: CognitoSyncDetailsFetcher(client: clients.client), sink: output.sink,
-            store: store, notifier: notifier, scheduler: DispatchLoopScheduler(queue: queue), executor: QueueExecutor(queue: queue),
-            logger: logger
+            store: store, notifier: notifier, scheduler: EventLoopScheduler(eventLoop: eventLoop, executor: executor),
+            executor: executor, logger: logger
         )
         await loop.start()
         notifier.notify([.ready, .status(await loop.statusLine ?? "started")])
@@ -59,7 +64,7 @@ struct DaemonRunner {
                 let new = try ConfigurationFile.load(path: configurationPath).withAWS(awsOverrides)
                 if new.aws != configuration.aws || new.limits.requestTimeout != configuration.limits.requestTimeout {
                     retired.append(clients)
-                    clients = ServiceClients(aws: new.aws, limits: new.limits, environment: environment, logger: logger)
+                    clients = ServiceClients(aws: new.aws, limits: new.limits, environment: environment, eventLoopGroup: eventLoops, logger: logger)
                     await loop.reload(configuration: new, fetcher: CognitoSyncDetailsFetcher(client: clients.client))
                 } else {
                     await loop.reload(configuration: new)
@@ -78,6 +83,7 @@ struct DaemonRunner {
         await loop.stop(gracePeriod: gracePeriod)
         for old in retired { await old.shutdown() }
         await clients.shutdown()
+        try? await eventLoops.shutdownGracefully()
         logger.notice("stopped")
     }
 

@@ -4,6 +4,7 @@ import AsyncHTTPClient
 import Foundation
 import Logging
 import Model
+import NIOCore
 
 /// The AWS client and the HTTP connection pool it runs on, built from the configuration.
 struct ServiceClients {
@@ -15,9 +16,12 @@ struct ServiceClients {
 
     /// Builds the client; credentials are resolved on first use (and refreshed before they
     /// expire), so a daemon starts even while credentials are missing and says so per pool.
-    init(aws: AWSOptions, limits: RequestLimits, environment: [String: String], logger: Logger) {
+    ///
+    /// - Parameter eventLoopGroup: the event loops for the connections (the caller's, to be shut
+    ///   down after ``shutdown()``), or NIO's shared ones.
+    init(aws: AWSOptions, limits: RequestLimits, environment: [String: String], eventLoopGroup: (any EventLoopGroup)? = nil, logger: Logger) {
         let timeout = Duration.milliseconds(Int64(limits.requestTimeout * 1000))
-        http = CognitoSyncClient.makeHTTPClient(requestTimeout: timeout)
+        http = CognitoSyncClient.makeHTTPClient(requestTimeout: timeout, eventLoopGroup: eventLoopGroup)
         let chain = CredentialChain(environment: Self.credentialEnvironment(environment, endpoint: aws.endpoint), httpClient: http, profile: aws.profile)
         let credentials = RefreshingCredentials(provider: SourceLoggingCredentials(chain: chain, logger: logger), logger: logger)
         self.credentials = credentials
