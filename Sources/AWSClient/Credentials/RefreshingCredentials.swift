@@ -1,6 +1,7 @@
 public import Foundation
 public import Logging
 public import AWSSigning
+import Synchronization
 
 /// Caches a provider's credentials and refreshes temporary ones before they expire, with
 /// botocore's windows (`RefreshableCredentials`).
@@ -26,7 +27,11 @@ public actor RefreshingCredentials: CredentialProvider {
     private let provider: any CredentialProvider
     private let now: @Sendable () -> Date
     private let logger: Logger
-    private var cached: AWSCredentials?
+    private var cached: AWSCredentials? {
+        didSet { snapshot.withLock { $0 = cached } }
+    }
+    /// `cached`, readable without a hop to the actor (see ``unexpiredCredentials``).
+    private nonisolated let snapshot = Mutex<AWSCredentials?>(nil)
     private var refresh: (id: UInt64, task: Task<AWSCredentials, any Error>)?
     private var nextRefreshID: UInt64 = 0
     /// Callers suspended on the refresh in flight; lets tests see that they all joined one fetch.
@@ -45,6 +50,7 @@ public actor RefreshingCredentials: CredentialProvider {
         self.provider = provider
         self.sourceName = provider.sourceName
         self.cached = initial
+        snapshot.withLock { $0 = initial }
         self.now = now
         self.logger = logger
     }
@@ -55,6 +61,15 @@ public actor RefreshingCredentials: CredentialProvider {
         logger: Logger = Logger(label: "aws.credentials")
     ) {
         self.init(provider: resolved.provider, initial: resolved.credentials, now: now, logger: logger)
+    }
+
+    /// The cached credentials when ``credentials()`` would return them as they are (no expiry,
+    /// or more than the advisory window left), without a hop to the actor: the common case of
+    /// every call, read under a lock. `nil` means: call ``credentials()``.
+    public nonisolated var unexpiredCredentials: AWSCredentials? {
+        guard let cached = snapshot.withLock({ $0 }) else { return nil }
+        guard let expiration = cached.expiration else { return cached }
+        return expiration.timeIntervalSince(now()) >= Self.advisoryRefreshWindow ? cached : nil
     }
 
     public func credentials() async throws -> AWSCredentials {

@@ -17,6 +17,8 @@ public final class CognitoSyncClient: Sendable {
 
     private let httpClient: HTTPClient
     private let credentials: any CredentialProvider
+    /// `credentials` when it caches: read without a hop to its actor while the keys are fresh.
+    private let refreshing: RefreshingCredentials?
     private let configuration: CognitoSyncClientConfiguration
     private let retryStrategy: StandardRetryStrategy
     private let endpoints = Mutex<[String: ResolvedEndpoint]>([:])
@@ -41,6 +43,7 @@ public final class CognitoSyncClient: Sendable {
     ) {
         self.httpClient = httpClient
         self.credentials = credentials
+        self.refreshing = credentials as? RefreshingCredentials
         self.configuration = configuration
         self.retryStrategy = retryStrategy ?? StandardRetryStrategy(maxAttempts: configuration.maxAttempts)
         self.now = now
@@ -124,7 +127,7 @@ public final class CognitoSyncClient: Sendable {
                 throw CognitoSyncError(transient ? .credentialsUnavailable(message) : .credentials(message), attempts: attempts)
             }
             if case .service(let error) = failure, error.category == .authentication, !refreshedExpiredCredentials,
-               let refreshing = credentials as? RefreshingCredentials {
+               let refreshing {
                 // Expired or rejected credentials: the cache may hold keys that were rotated or
                 // a token that expired early. Fetch them again once and retry.
                 refreshedExpiredCredentials = true
@@ -151,7 +154,11 @@ public final class CognitoSyncClient: Sendable {
     private func attempt(_ operation: String, pool: IdentityPoolID, endpoint: ResolvedEndpoint) async throws(AttemptError) -> [UInt8] {
         let credentials: AWSCredentials
         do {
-            credentials = try await self.credentials.credentials()
+            if let cached = refreshing?.unexpiredCredentials {
+                credentials = cached
+            } else {
+                credentials = try await self.credentials.credentials()
+            }
         } catch let error as CredentialError {
             throw .credentials(String(describing: error), transient: error.mayRecoverByItself)
         } catch {
@@ -175,7 +182,10 @@ public final class CognitoSyncClient: Sendable {
         request.body = .bytes(ByteBuffer())
 
         do {
-            let response = try await httpClient.execute(request, timeout: TimeAmount(configuration.requestTimeout), logger: logger)
+            // The HTTP client tags its logger with metadata on every request; that costs a poll
+            // measurable time and says nothing unless someone reads its trace and debug lines.
+            let httpLogger = logger.logLevel <= .debug ? logger : nil
+            let response = try await httpClient.execute(request, timeout: TimeAmount(configuration.requestTimeout), logger: httpLogger)
             let body: ByteBuffer
             do {
                 body = try await response.body.collect(upTo: configuration.maxResponseBytes)

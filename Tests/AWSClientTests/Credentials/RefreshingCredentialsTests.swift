@@ -37,6 +37,28 @@ struct RefreshingCredentialsTests {
         #expect(await provider.calls == 2)
     }
 
+    /// The lock-only read that spares a poll the hop to the actor agrees with credentials():
+    /// the cached keys while they are outside the advisory window, otherwise nothing.
+    @Test func unexpiredCredentialsAreReadWithoutTheActor() async throws {
+        let provider = ScriptedCredentialProvider(results: [
+            .success(.temporary("FIRST", expiresAt: now + 3600)),
+            .success(.temporary("SECOND", expiresAt: now + 7200)),
+        ])
+        let credentials = refreshing(provider)
+        #expect(credentials.unexpiredCredentials == nil, "nothing fetched yet")
+        #expect(try await credentials.credentials().accessKeyID == "FIRST")
+        #expect(credentials.unexpiredCredentials?.accessKeyID == "FIRST")
+        clock.advance(by: 3600 - 15 * 60 + 1)  // inside the advisory window: the actor decides
+        #expect(credentials.unexpiredCredentials == nil)
+        #expect(try await credentials.credentials().accessKeyID == "SECOND")
+        #expect(credentials.unexpiredCredentials?.accessKeyID == "SECOND")
+        await credentials.invalidate()
+        #expect(credentials.unexpiredCredentials == nil, "invalidated")
+        let lasting = refreshing(ScriptedCredentialProvider(results: []), initial: AWSCredentials(accessKeyID: "AKID", secretAccessKey: "s"))
+        clock.advance(by: 10 * 365 * 86_400)
+        #expect(lasting.unexpiredCredentials?.accessKeyID == "AKID", "keys without an expiry")
+    }
+
     @Test func concurrentCallersShareOneFetch() async throws {
         let provider = ScriptedCredentialProvider(results: [.success(.temporary("ONLY", expiresAt: now + 3600))], hold: true)
         let credentials = refreshing(provider)
