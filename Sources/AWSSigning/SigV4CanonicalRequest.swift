@@ -108,6 +108,10 @@ extension SigV4CanonicalRequest {
         guard !path.isEmpty else {
             return "/"
         }
+        // The usual case, an SDK's own path: absolute, no empty and no dot segment, nothing to do.
+        if path.hasPrefix("/"), !path.contains("//"), !path.contains("/.") {
+            return path
+        }
         var output: [Substring] = []
         for segment in path.split(separator: "/", omittingEmptySubsequences: true) where segment != "." {
             if segment == ".." {

@@ -13,11 +13,18 @@ public struct SigV4Signer: Sendable {
     /// Whether the canonical URI normalises and encodes the wire path again (every service but S3).
     public let doubleEncodePath: Bool
 
+    /// Where derived signing keys are kept between requests, if anywhere.
+    public let keyCache: SigV4SigningKeyCache?
+
     /// Creates a signer for one service and region; pass `doubleEncodePath: false` only for S3.
-    public init(service: String, region: String, doubleEncodePath: Bool = true) {
+    ///
+    /// - Parameter keyCache: keeps the signing key derived for a secret, day, region and service,
+    ///   so a client signing many requests derives it once a day instead of per request.
+    public init(service: String, region: String, doubleEncodePath: Bool = true, keyCache: SigV4SigningKeyCache? = nil) {
         self.service = service
         self.region = region
         self.doubleEncodePath = doubleEncodePath
+        self.keyCache = keyCache
     }
 
     /// Returns `request` with `X-Amz-Date`, `X-Amz-Security-Token` (temporary credentials) and `Authorization` set.
@@ -109,14 +116,17 @@ public struct SigV4Signer: Sendable {
     }
 
     func signature(stringToSign: String, secretAccessKey: String, timestamp: SigV4Timestamp) -> String {
-        let key = signingKey(secretAccessKey: secretAccessKey, timestamp: timestamp)
+        let derive = { signingKey(secretAccessKey: secretAccessKey, timestamp: timestamp) }
+        let key: [UInt8]
+        if let keyCache {
+            key = keyCache.key(secretAccessKey: secretAccessKey, dateStamp: timestamp.dateStamp, region: region, service: service, derive: derive)
+        } else {
+            key = derive()
+        }
         return SigV4Hex.encode(Self.hmac(key: key, message: stringToSign))
     }
 
     /// `HMAC(HMAC(HMAC(HMAC("AWS4" + secret, date), region), service), "aws4_request")`.
-    ///
-    /// Not cached: four HMACs per request are negligible next to a network round trip, and a cache
-    /// would keep a secret-derived key alive in memory.
     func signingKey(secretAccessKey: String, timestamp: SigV4Timestamp) -> [UInt8] {
         let dateKey = Self.hmac(key: Array("AWS4\(secretAccessKey)".utf8), message: timestamp.dateStamp)
         let regionKey = Self.hmac(key: dateKey, message: region)

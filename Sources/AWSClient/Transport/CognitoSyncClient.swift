@@ -22,6 +22,7 @@ public final class CognitoSyncClient: Sendable {
     private let configuration: CognitoSyncClientConfiguration
     private let retryStrategy: StandardRetryStrategy
     private let endpoints = Mutex<[String: ResolvedEndpoint]>([:])
+    private let signingKeys = SigV4SigningKeyCache()
     private let now: @Sendable () -> Date
     private let sleep: @Sendable (Duration) async throws -> Void
     private let logger: Logger
@@ -169,7 +170,7 @@ public final class CognitoSyncClient: Sendable {
         guard let url = URL(string: base + path), let unsigned = SignableRequest(method: "POST", url: url) else {
             throw .credentials("the endpoint \(base) does not form a request URL", transient: false)
         }
-        let signer = SigV4Signer(service: Self.signingName, region: endpoint.signingRegion)
+        let signer = SigV4Signer(service: Self.signingName, region: endpoint.signingRegion, keyCache: signingKeys)
         let signed = signer.sign(unsigned, credentials: credentials, date: now())
 
         var request = HTTPClientRequest(url: url.absoluteString)

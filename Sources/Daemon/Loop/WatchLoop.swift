@@ -187,7 +187,10 @@ public actor WatchLoop {
             return
         }
         rateLimitedUntil = nil
-        while let top = due.min, top.dueAt <= now, inFlight.count < configuration.limits.maxConcurrentPolls {
+        // Polls due within the next few milliseconds start now, with this wake-up, instead of
+        // each with a wake-up of its own: with many pools their due times are a millisecond apart.
+        let horizon = now + Self.coalescingWindow
+        while let top = due.min, top.dueAt <= horizon, inFlight.count < configuration.limits.maxConcurrentPolls {
             _ = due.removeMin()
             guard let entry = entries[top.pool], entry.generation == top.generation, inFlight[top.pool] == nil else { continue }
             if let until = regionThrottle.pausedUntil(region: entry.pool.region, at: now) {
@@ -386,6 +389,10 @@ public actor WatchLoop {
     /// How long the loop waits at least once the rate limit holds polls back: it then starts
     /// up to a tenth of a second's worth of polls in one wake-up.
     static let rateLimitBatch = 0.1
+
+    /// How early a poll may start to share a wake-up with another: nothing next to cadences of
+    /// seconds and a jitter of a tenth of them.
+    static let coalescingWindow = 0.01
 
     private static func seconds(_ duration: Duration) -> Double {
         Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18

@@ -25,6 +25,30 @@ struct SigV4SignerTests {
         )
     }
 
+    // MARK: signing-key cache
+
+    /// A signer with a key cache signs exactly as one without, whatever changes between requests:
+    /// the day, the secret, the region.
+    @Test func signingKeyCacheChangesNoSignature() {
+        let cache = SigV4SigningKeyCache()
+        let rotated = AWSCredentials(accessKeyID: "AKIDEXAMPLE", secretAccessKey: "rotated/secret+KEY")
+        let cases: [(region: String, credentials: AWSCredentials, date: Date)] = [
+            ("us-east-1", Self.credentials, Self.august2015),
+            ("us-east-1", Self.credentials, Self.august2015 + 600),  // same day: from the cache
+            ("us-east-1", rotated, Self.august2015 + 700),  // rotated secret
+            ("us-east-1", Self.credentials, Self.august2015 + 86_400),  // next day
+            ("eu-west-1", Self.credentials, Self.august2015 + 86_400),  // another region
+            ("us-east-1", Self.credentials, Self.august2015 + 86_500),
+        ]
+        for (region, credentials, date) in cases {
+            let plain = SigV4Signer(service: "cognito-sync", region: region)
+            let cached = SigV4Signer(service: "cognito-sync", region: region, keyCache: cache)
+            let expected = plain.sign(Self.poolRequest(), credentials: credentials, date: date)
+            let actual = cached.sign(Self.poolRequest(), credentials: credentials, date: date)
+            #expect(actual.firstValue(forHeader: "authorization") == expected.firstValue(forHeader: "authorization"), "\(region) \(date)")
+        }
+    }
+
     // MARK: canonical request
 
     @Test func wirePathIsEncodedAgainForNonS3Services() {
