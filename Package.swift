@@ -148,6 +148,7 @@ let package = Package(
             name: "SystemdTests",
             dependencies: ["Systemd", "Daemon", "Model", .product(name: "Logging", package: "swift-log")]
         ),
+        .testTarget(name: "FuzzTests", dependencies: ["AWSClient", "AWSSigning", "Model"]),
         .testTarget(
             name: "FaultTests",
             dependencies: [

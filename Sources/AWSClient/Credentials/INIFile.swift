@@ -1,3 +1,4 @@
+import Model
 /// The sections of an INI file, read with the rules of Python's `configparser.RawConfigParser`
 /// as botocore configures it, so a file means here exactly what it means to the AWS CLI.
 ///
@@ -32,7 +33,12 @@ struct INIFile: Equatable {
         /// 1-based line number.
         var line: Int
 
+        /// Names of sections and keys are shown with control characters escaped.
         var description: String {
+            VisibleText.escaped(plainDescription)
+        }
+
+        private var plainDescription: String {
             switch kind {
             case .missingSectionHeader:
                 "line \(line): a key comes before any [section] header"

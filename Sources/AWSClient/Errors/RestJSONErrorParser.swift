@@ -51,7 +51,8 @@ public enum RestJSONErrorParser {
             object = parsed as? [String: Any] ?? [:]
         } else {
             object = [:]
-            message = ServiceErrorText.bodyExcerpt(body, limit: excerptLimit)
+            // A body that is not JSON (a proxy's page, a cut answer) may still quote a request.
+            message = boundedMessage(ServiceErrorText.bodyExcerpt(body, limit: excerptLimit))
         }
         if message == nil {
             message = (object["message"] as? String ?? object["Message"] as? String).map(boundedMessage)
@@ -70,15 +71,20 @@ public enum RestJSONErrorParser {
         )
     }
 
-    /// `code.split(':', 1)[0].rsplit('#', 1)[-1]`; `nil` when nothing is left.
+    /// `code.split(':', 1)[0].rsplit('#', 1)[-1]`, as botocore reads it; `nil` when nothing is
+    /// left or what is left is not a code (AWS's codes are names like `ThrottlingException`):
+    /// the code becomes a journal field and a word in log lines, so free text (a proxy's page, a
+    /// cut answer) falls back to the next source and in the end to the status digits.
     static func cleanCode(_ raw: String?) -> String? {
         guard let raw else {
             return nil
         }
         let beforeColon = raw.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
         let afterHash = beforeColon.split(separator: "#", omittingEmptySubsequences: false).last ?? ""
-        let code = ServiceErrorText.excerpt(afterHash, limit: 128)
-        return code.isEmpty ? nil : code
+        let code = afterHash.trimmingCharacters(in: .whitespaces)
+        let isName = !code.isEmpty && code.count <= 128
+            && code.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "._-".unicodeScalars.contains($0)) }
+        return isName ? code : nil
     }
 
     /// `x-amz-retry-after` (milliseconds) wins over `Retry-After` (seconds); dates and negatives are ignored.
@@ -98,8 +104,8 @@ public enum RestJSONErrorParser {
     /// signed header, the session token included. Only the sentence before them is kept.
     static func boundedMessage(_ message: String) -> String {
         var kept = Substring(message)
-        for marker in ["The Canonical String for this request", "The String-to-Sign should have been"] {
-            if let range = kept.range(of: marker) {
+        for marker in ["Canonical String for this request", "String-to-Sign should have been"] {
+            if let range = kept.range(of: marker, options: .caseInsensitive) {
                 kept = kept[..<range.lowerBound]
             }
         }

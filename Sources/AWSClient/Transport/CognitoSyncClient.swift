@@ -75,11 +75,17 @@ public final class CognitoSyncClient: Sendable {
     /// `GetBulkPublishDetails`: the status of the pool's last bulk publish.
     public func bulkPublishDetails(for pool: IdentityPoolID, region: String) async throws(CognitoSyncError) -> BulkPublishDetails {
         let body = try await call("getBulkPublishDetails", pool: pool, region: region)
+        return try Self.decodeDetails(body, for: pool)
+    }
+
+    /// Reads a successful `GetBulkPublishDetails` answer about `pool`; anything else in the body
+    /// is a ``CognitoSyncError`` that says, briefly, what was wrong with it.
+    static func decodeDetails(_ body: [UInt8], for pool: IdentityPoolID) throws(CognitoSyncError) -> BulkPublishDetails {
         let details: BulkPublishDetails
         do {
             details = try JSONDecoder().decode(BulkPublishDetails.self, from: Data(body))
         } catch {
-            throw CognitoSyncError(.malformedResponse(Self.describe(decodingError: error, body: body)))
+            throw CognitoSyncError(.malformedResponse(describe(decodingError: error, body: body)))
         }
         if let reported = details.identityPoolID, reported != pool.rawValue {
             throw CognitoSyncError(.malformedResponse("the response is for pool '\(ServiceErrorText.excerpt(reported, limit: 80))', not \(pool)"))

@@ -65,7 +65,7 @@ public actor WatchLoop {
         notifier: any ServiceNotifier,
         scheduler: any LoopScheduler,
         executor: any LoopExecutor,
-        random: any RandomNumberGenerator & Sendable = SystemRandomNumberGenerator(),
+        random: any RandomNumberGenerator & Sendable = SplitMix(),
         logger: Logger
     ) {
         self.configuration = configuration

@@ -11,9 +11,10 @@ public struct JSONProblem: Sendable, Equatable, CustomStringConvertible {
         self.hint = hint
     }
 
+    /// One line, whatever the document held: keys and values quoted from it are escaped.
     public var description: String {
         var text = "\(path): \(message)"
         if let hint { text += " (\(hint))" }
-        return text
+        return VisibleText.escaped(text)
     }
 }

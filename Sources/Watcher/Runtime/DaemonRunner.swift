@@ -49,7 +49,10 @@ struct DaemonRunner {
             store: store, notifier: notifier, scheduler: EventLoopScheduler(eventLoop: eventLoop, executor: executor),
             executor: executor, logger: logger
         )
+        // Restoring thousands of pools' state from a slow disk may outlast TimeoutStartSec=.
+        let startupExtension = Task { [notifier] in await StartupTimeoutExtension(notifier: notifier).keepExtending() }
         await loop.start()
+        startupExtension.cancel()
         notifier.notify([.ready, .status(await loop.statusLine ?? "started")])
         logger.notice("started", metadata: ["pools": "\(configuration.pools.count)", "state": "\(store.directory.path)", "version": "\(BuildInfo.version)"])
 

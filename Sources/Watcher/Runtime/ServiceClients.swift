@@ -53,12 +53,13 @@ struct ServiceClients {
 }
 
 /// Resolves the credential chain and logs which source answered (never the secret), once per
-/// change of source.
+/// change of source, and a warning when the keys sit in a file others may read.
 actor SourceLoggingCredentials: CredentialProvider {
     nonisolated let sourceName = "default credential chain"
     private let chain: CredentialChain
     private let logger: Logger
     private var lastSource: String?
+    private var lastAccessWarning: String?
 
     init(chain: CredentialChain, logger: Logger) {
         self.chain = chain
@@ -70,6 +71,11 @@ actor SourceLoggingCredentials: CredentialProvider {
         if resolved.sourceName != lastSource {
             lastSource = resolved.sourceName
             logger.info("using AWS credentials", metadata: ["source": "\(resolved.sourceName)", "key": "\(resolved.credentials)"])
+        }
+        let warning = resolved.fileAccessWarning
+        if warning != lastAccessWarning {
+            lastAccessWarning = warning
+            if let warning { logger.warning("\(warning)") }
         }
         return resolved.credentials
     }

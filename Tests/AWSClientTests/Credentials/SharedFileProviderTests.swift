@@ -19,6 +19,30 @@ struct SharedFileProviderTests {
         await expectNotConfigured(SharedFileCredentialProvider(.credentials, profile: "staging", path: path))
     }
 
+    /// Keys in a file its group or other users can read or write are used, with a warning that
+    /// names the file, the mode and the fix, and never the secret.
+    @Test(arguments: [(0o600, nil), (0o400, nil), (0o640, "members of its group (mode 640)"),
+                      (0o644, "every user on this machine (mode 644)"), (0o620, "members of its group (mode 620)")] as [(Int, String?)])
+    func keysInAFileOthersCanOpenAreUsedWithAWarning(mode: Int, expected: String?) async throws {
+        let directory = try ScratchDirectory()
+        let path = try directory.write("credentials", """
+            [default]
+            aws_access_key_id = AKIDEXAMPLE
+            aws_secret_access_key = do-not-print-this-secret
+            """, permissions: mode)
+        let provider = SharedFileCredentialProvider(.credentials, profile: "default", path: path)
+        let resolved = try await CredentialChain(providers: [provider]).resolve()
+        #expect(resolved.credentials.accessKeyID == "AKIDEXAMPLE")
+        let warning = resolved.fileAccessWarning
+        if let expected {
+            let text = try #require(warning)
+            #expect(text.contains(path) && text.contains(expected) && text.contains("chmod 600 \(path)"), "\(text)")
+            #expect(!text.contains("do-not-print-this-secret"))
+        } else {
+            #expect(warning == nil)
+        }
+    }
+
     @Test func legacySecurityTokenWinsAsInBotocore() async throws {
         let directory = try ScratchDirectory()
         let path = try directory.write("credentials", """

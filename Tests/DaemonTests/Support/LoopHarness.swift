@@ -58,18 +58,6 @@ struct LoopHarness {
     }
 }
 
-/// A deterministic random source.
-struct SplitMix: RandomNumberGenerator, Sendable {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// Shorthands for scripted answers; times are seconds after the first poll.
 enum Answer {
     static let epoch = 1_800_000_000.0

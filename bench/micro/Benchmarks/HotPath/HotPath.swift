@@ -91,19 +91,6 @@ struct DueEntry: Comparable {
     }
 }
 
-/// A small deterministic random source.
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// Realistic inputs: a pool id, the simulator's demo keys, a FAILED response.
 enum Inputs {
     static let poolID = "us-east-1:6e1d9e3a-2f4b-4c8d-9a7e-5b3c1f0d2e4a"

@@ -1,0 +1,33 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// Whether a file that holds AWS keys can be read or changed by anyone but its owner.
+///
+/// Keys in a file that its group or other users can read are as good as shared with them (and
+/// one they can write lets them swap the keys). botocore does not check; ssh refuses such key
+/// files. The watcher uses them but warns.
+enum CredentialFileAccess {
+    /// A warning naming the file, its mode and the fix, or nil when only the owner has access
+    /// (or the file cannot be examined; reading it reports that).
+    static func warning(forFileAt path: String) -> String? {
+        var status = stat()
+        guard stat(path, &status) == 0 else { return nil }
+        let mode = status.st_mode & 0o777
+        guard mode & 0o077 != 0 else { return nil }
+        let who = mode & 0o007 != 0 ? "every user on this machine" : "members of its group"
+        return "\(path) holds AWS keys and is open to \(who) (mode \(String(mode, radix: 8))); "
+            + "make it private: chmod 600 \(path)"
+    }
+}
+
+extension ResolvedCredentials {
+    /// A warning when the keys came from a shared credentials or config file that others may
+    /// read or change; see ``CredentialFileAccess``.
+    public var fileAccessWarning: String? {
+        guard let file = provider as? SharedFileCredentialProvider, let path = file.path else { return nil }
+        return CredentialFileAccess.warning(forFileAt: path)
+    }
+}

@@ -1,0 +1,146 @@
+import Foundation
+import Testing
+@testable import AWSClient
+import AWSSigning
+import Model
+
+/// Every parser of outside input, fed mutated inputs for a fixed budget (see ``Mutator``):
+/// none may crash or hang, and each bad input must come back as an error a person can read,
+/// one that never repeats a secret the input held.
+@Suite struct ParserFuzzTests {
+    /// Present in the seeds' secret fields; no error message may contain them.
+    static let secret = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYFUZZSECRET"
+    static let token = "IQoJb3JpZ2luX2VjEFUZZTOKENnF0aGVydmVyc2lvbj0x"
+    static let pool = try! IdentityPoolID(validating: "us-east-1:6e1d9e3a-2f4b-4c8d-9a7e-5b3c1f0d2e4a")
+
+    static func leaksSecret(_ text: String) -> Bool {
+        text.contains(secret) || text.contains(token)
+    }
+
+    /// Runs `check` on `Mutator.iterations` inputs; stops at the first failure and names the
+    /// seed, the iteration and the input.
+    static func fuzz(seeds: [String], salt: UInt64, check: ([UInt8]) -> String?) {
+        var mutator = Mutator(seeds: seeds, salt: salt)
+        for iteration in 0..<Mutator.iterations {
+            let input = mutator.next()
+            if let problem = check(input) {
+                Issue.record("FUZZ_SEED=\(Mutator.seed) iteration \(iteration): \(problem)\ninput: \(Mutator.show(input))")
+                return
+            }
+        }
+    }
+
+    @Test func configurationParser() throws {
+        let example = try String(contentsOf: URL(fileURLWithPath: #filePath)
+            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("config.example.json"), encoding: .utf8)
+        let seeds = [
+            example,
+            #"{"pools": [{"id": "us-east-1:6e1d9e3a-2f4b-4c8d-9a7e-5b3c1f0d2e4a"}]}"#,
+            #"{"aws": {"endpoint": "http://127.0.0.1:4600"}, "limits": {"maxRequestsPerSecond": 0.5}, "defaults": {"jitter": 0.2}, "pools": ["eu-west-1:9c3e5a7b-1d2f-4a6c-8e0b-3f5d7a9c1e2b"]}"#,
+        ]
+        Self.fuzz(seeds: seeds, salt: 1) { input in
+            do {
+                _ = try ConfigurationParser.parse(Data(input))
+                return nil
+            } catch {
+                let text = String(describing: error)
+                return MessageChecks.isClean(text, allowNewlines: true, limit: 20_000) ? nil : "unreadable error: \(text.debugDescription)"
+            }
+        }
+    }
+
+    @Test func credentialsFileParser() {
+        let seeds = [
+            "[default]\naws_access_key_id = AKIDEXAMPLE\naws_secret_access_key = \(Self.secret)\naws_session_token = \(Self.token)\n",
+            "# comment\n[profile prod]\nregion = eu-west-1\ns3 =\n  max_concurrent_requests = 10\n[prod]\naws_access_key_id=AKID\naws_secret_access_key=\(Self.secret)\n",
+            "[bulk-publish-watcher]\naws_access_key_id = AKID ; inline\naws_secret_access_key = \(Self.secret)\n",
+        ]
+        Self.fuzz(seeds: seeds, salt: 2) { input in
+            let text = String(decoding: input, as: UTF8.self)
+            let file: INIFile
+            do {
+                file = try INIFile(parsing: text)
+            } catch {
+                let text = String(describing: error)
+                if Self.leaksSecret(text) { return "the parse error repeats the secret" }
+                return MessageChecks.isClean(text) && text.hasPrefix("line ") ? nil : "unreadable error: \(text.debugDescription)"
+            }
+            for section in file.sections {
+                do {
+                    _ = try StaticProfileKeys.credentials(in: section.values, location: "[\(section.name)] in credentials", source: "fuzz")
+                } catch {
+                    let message = String(describing: error)
+                    if Self.leaksSecret(message) { return "the credential error repeats the secret: \(message.debugDescription)" }
+                    if message.isEmpty { return "an empty credential error" }
+                }
+            }
+            return nil
+        }
+    }
+
+    @Test func credentialProcessOutput() {
+        let seeds = [
+            #"{"Version": 1, "AccessKeyId": "ASIAEXAMPLE", "SecretAccessKey": "\#(Self.secret)", "SessionToken": "\#(Self.token)", "Expiration": "2026-11-29T12:00:00Z"}"#,
+            #"{"Version": 1, "AccessKeyId": "AKIDEXAMPLE", "SecretAccessKey": "\#(Self.secret)"}"#,
+            #"{"Version": 2, "AccessKeyId": "AKID", "SecretAccessKey": "\#(Self.secret)", "Expiration": "2026-11-29T12:00:00.123+01:00"}"#,
+        ]
+        Self.fuzz(seeds: seeds, salt: 3) { input in
+            do {
+                _ = try ProcessCredentialProvider.parse(Data(input), program: "helper", source: "credential_process")
+                return nil
+            } catch {
+                let message = String(describing: error)
+                if Self.leaksSecret(message) { return "the error repeats the secret: \(message.debugDescription)" }
+                return MessageChecks.isClean(message) ? nil : "unreadable error: \(message.debugDescription)"
+            }
+        }
+    }
+
+    @Test func restJSONErrorParser() {
+        let seeds = [
+            #"{"__type": "NotAuthorizedException", "message": "Not authorized"}"#,
+            #"{"__type": "com.amazonaws.cognito.sync.model#ResourceNotFoundException", "Message": "IdentityPool 'us-east-1:x' not found."}"#,
+            #"{"message": "The request signature we calculated does not match. The Canonical String for this request should have been\n'POST\n/identitypools/x\n\nx-amz-security-token:\#(Self.token)\n'"}"#,
+            "<html><body><h1>502 Bad Gateway</h1></body></html>",
+            "",
+        ]
+        let types = ["ThrottlingException:http://internal.amazon.com/coral/com.amazonaws.cognito.sync.model/", "InvalidSignatureException", ""]
+        var headerDraws = SplitMix(state: Mutator.seed)
+        Self.fuzz(seeds: seeds, salt: 4) { input in
+            let status = [400, 403, 404, 429, 500, 502, 503][Int(headerDraws.next() % 7)]
+            var headers = [(name: "x-amzn-RequestId", value: "0f1e2d3c")]
+            let type = types[Int(headerDraws.next() % UInt64(types.count))]
+            if !type.isEmpty { headers.append((name: "x-amzn-ErrorType", value: type)) }
+            if headerDraws.next() % 3 == 0 { headers.append((name: "x-amz-retry-after", value: String(decoding: input.prefix(8), as: UTF8.self))) }
+            let error = RestJSONErrorParser.parse(statusCode: status, headers: headers, body: input)
+            if error.code.isEmpty || error.code.contains(where: { $0.isWhitespace || $0.isNewline }) {
+                return "unusable code \(error.code.debugDescription)"
+            }
+            // AWS quotes a session token in the canonical request of a signature mismatch; in
+            // that form it must never be passed on.
+            let quoted = String(decoding: input, as: UTF8.self).lowercased()
+            if quoted.contains("x-amz-security-token") || quoted.contains("canonical string"), Self.leaksSecret(error.description) {
+                return "the error repeats the session token: \(error.description.debugDescription)"
+            }
+            return MessageChecks.isClean(error.description) ? nil : "unreadable error: \(error.description.debugDescription)"
+        }
+    }
+
+    @Test func bulkPublishDetailsResponse() {
+        let seeds = [
+            #"{"IdentityPoolId": "us-east-1:6e1d9e3a-2f4b-4c8d-9a7e-5b3c1f0d2e4a", "BulkPublishStatus": "FAILED", "BulkPublishStartTime": 1.8e9, "BulkPublishCompleteTime": 1800000600.25, "FailureMessage": "Unable to write to Kinesis stream.\nRetry later."}"#,
+            #"{"IdentityPoolId": "us-east-1:6e1d9e3a-2f4b-4c8d-9a7e-5b3c1f0d2e4a", "BulkPublishStatus": "IN_PROGRESS", "BulkPublishStartTime": 1800000000}"#,
+            #"{"BulkPublishStatus": "NOT_STARTED"}"#,
+        ]
+        Self.fuzz(seeds: seeds, salt: 5) { input in
+            do {
+                _ = try CognitoSyncClient.decodeDetails(input, for: Self.pool)
+                return nil
+            } catch {
+                let text = String(describing: error)
+                return MessageChecks.isClean(text) ? nil : "unreadable error: \(text.debugDescription)"
+            }
+        }
+    }
+}
