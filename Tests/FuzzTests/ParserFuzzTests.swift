@@ -117,10 +117,13 @@ import Model
             if error.code.isEmpty || error.code.contains(where: { $0.isWhitespace || $0.isNewline }) {
                 return "unusable code \(error.code.debugDescription)"
             }
-            // AWS quotes a session token in the canonical request of a signature mismatch; in
-            // that form it must never be passed on.
-            let quoted = String(decoding: input, as: UTF8.self).lowercased()
-            if quoted.contains("x-amz-security-token") || quoted.contains("canonical string"), Self.leaksSecret(error.description) {
+            // AWS quotes a session token in the canonical request of a signature mismatch; a
+            // token after the start of such a quote must never be passed on.
+            let text = String(decoding: input, as: UTF8.self).lowercased()
+            let quoteStart = ["canonical string", "string-to-sign", "x-amz-security-token"]
+                .compactMap { text.range(of: $0)?.lowerBound }.min()
+            if let quoteStart, let token = text.range(of: Self.token.lowercased()), token.lowerBound > quoteStart,
+               Self.leaksSecret(error.description) {
                 return "the error repeats the session token: \(error.description.debugDescription)"
             }
             return MessageChecks.isClean(error.description) ? nil : "unreadable error: \(error.description.debugDescription)"

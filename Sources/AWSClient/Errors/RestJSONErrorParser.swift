@@ -51,8 +51,11 @@ public enum RestJSONErrorParser {
             object = parsed as? [String: Any] ?? [:]
         } else {
             object = [:]
-            // A body that is not JSON (a proxy's page, a cut answer) may still quote a request.
-            message = boundedMessage(ServiceErrorText.bodyExcerpt(body, limit: excerptLimit))
+            // A body that is not JSON (a proxy's page, a cut answer) may still quote a request:
+            // cut it before tags are stripped, which could hide where the quote starts.
+            let (kept, redacted) = cutQuotedRequest(Substring(String(decoding: body.prefix(16 * 1024), as: UTF8.self)))
+            let excerpt = ServiceErrorText.bodyExcerpt(Array(kept.utf8), limit: excerptLimit)
+            message = redacted ? (excerpt.isEmpty ? "[redacted]" : excerpt + " [redacted]") : excerpt
         }
         if message == nil {
             message = (object["message"] as? String ?? object["Message"] as? String).map(boundedMessage)
@@ -103,17 +106,24 @@ public enum RestJSONErrorParser {
     /// A signature mismatch answer quotes the canonical request and the string to sign: every
     /// signed header, the session token included. Only the sentence before them is kept.
     static func boundedMessage(_ message: String) -> String {
-        var kept = Substring(message)
-        for marker in ["Canonical String for this request", "String-to-Sign should have been"] {
+        let (kept, redacted) = cutQuotedRequest(Substring(message))
+        var text = kept.trimmingCharacters(in: .whitespacesAndNewlines)
+        if redacted { text += text.isEmpty ? "[redacted]" : " [redacted]" }
+        return text.count > messageLimit ? String(text.prefix(messageLimit)) + "…" : text
+    }
+
+    /// `text` up to the first of the markers that start a quoted request or a token; `redacted`
+    /// when a token header was cut.
+    private static func cutQuotedRequest(_ text: Substring) -> (kept: Substring, redacted: Bool) {
+        var kept = text
+        var redacted = false
+        for marker in ["Canonical String", "String-to-Sign", "x-amz-security-token"] {
             if let range = kept.range(of: marker, options: .caseInsensitive) {
                 kept = kept[..<range.lowerBound]
+                redacted = redacted || marker == "x-amz-security-token"
             }
         }
-        var text = kept.trimmingCharacters(in: .whitespacesAndNewlines)
-        if let token = text.range(of: "x-amz-security-token", options: .caseInsensitive) {
-            text = String(text[..<token.lowerBound]) + "[redacted]"
-        }
-        return text.count > messageLimit ? String(text.prefix(messageLimit)) + "…" : text
+        return (kept, redacted)
     }
 
     private static func nonEmpty(_ value: String?) -> String? {
