@@ -99,4 +99,62 @@ struct RunCommandTests {
         #expect(saved[2].run?.reported == [.started, .stalled])
         #expect(saved.allSatisfy { $0.failure == nil })
     }
+
+    /// Temporary keys from a shared credentials file that others can read, every log line down
+    /// to trace, rejected and expired tokens, a reload: the secret and the session token appear
+    /// nowhere, not in stderr and not in the state files, and the open file is warned about.
+    @Test func noSecretReachesTheLogOrTheState() async throws {
+        let secret = "Zm9yLXRlc3RzLW9ubHk/K7MDENG+bPxRfiCYSECRET"
+        let token = "IQoJb3JpZ2luX2VjEAZ3ZXN0LXRlc3QtdG9rZW4TOKEN"
+        let pool = TestPool.id(404)
+        let scratch = try ScratchDirectory()
+        let service = try await SimulatedService.start(
+            [TestPool.scripted(pool, name: "secrets", [(0, .inProgress), (2, .failed)], failureMessage: "denied")],
+            faults: [
+                FaultRule(.expiredToken, count: 2), FaultRule(.notAuthorized, count: 1),
+                FaultRule(.malformed, count: 1), FaultRule(.html, count: 1),
+            ],
+            credentials: [ScenarioCredential(accessKeyID: "ASIATESTSECRETS00000", secretAccessKey: secret, sessionToken: token)])
+        defer { Task { await service.shutdown() } }
+        let credentials = try scratch.write("""
+            [default]
+            aws_access_key_id = ASIATESTSECRETS00000
+            aws_secret_access_key = \(secret)
+            aws_session_token = \(token)
+            """, to: "aws-credentials")
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: credentials)
+        let state = scratch.url.appendingPathComponent("state")
+        let config = try scratch.write("""
+            {
+              "aws": {"endpoint": "\(service.endpoint)"},
+              "stateDirectory": "\(state.path)",
+              "defaults": {"inProgressIntervalSeconds": 1, "idleIntervalSeconds": 1, "jitter": 0, "errorBackoffBaseSeconds": 1, "errorBackoffMaxSeconds": 1, "reportErrorsAfter": 1},
+              "pools": [{"id": "\(pool)", "name": "secrets"}]
+            }
+            """, to: "config.json")
+
+        let daemon = try Watcher.start(
+            ["run", "--config", config, "--log-target", "stderr", "--log-level", "trace"], home: scratch.url,
+            environment: ["AWS_SHARED_CREDENTIALS_FILE": credentials])
+        let polling = await daemon.wait(timeout: .seconds(20)) { $0.isComplete || $0.stderr.contains("(secrets) IN_PROGRESS: ") }
+        #expect(polling?.isComplete == false, "\(daemon.output)")
+        daemon.send(SIGHUP)
+        service.advance(to: 2)
+        let failed = await daemon.wait(timeout: .seconds(20)) { $0.isComplete || $0.stderr.contains("(secrets) IN_PROGRESS -> FAILED") }
+        #expect(failed?.isComplete == false, "\(daemon.output)")
+        daemon.send(SIGTERM)
+        let output = await daemon.finish(timeout: .seconds(15))
+        #expect(output.status == 0)
+
+        #expect(output.stderr.contains("is open to every user on this machine (mode 644); make it private: chmod 600 \(credentials)"))
+        #expect(service.answers(403, for: pool) >= 3, "the rejected-token paths ran")
+        #expect(!output.stderr.contains(secret) && !output.stderr.contains(token), "a secret in stderr")
+        #expect(!output.stdout.contains(secret) && !output.stdout.contains(token), "a secret in stdout")
+        let files = FileManager.default.enumerator(at: state, includingPropertiesForKeys: nil)?.compactMap { $0 as? URL } ?? []
+        #expect(!files.isEmpty)
+        for file in files where !file.hasDirectoryPath {
+            let text = (try? String(contentsOf: file, encoding: .utf8)) ?? ""
+            #expect(!text.contains(secret) && !text.contains(token), "a secret in \(file.lastPathComponent)")
+        }
+    }
 }
