@@ -6,10 +6,12 @@ public import Model
 /// The daemon's main loop: polls every configured pool when it is due, runs each pool's state
 /// machine, reports the events, persists the state, and keeps systemd informed.
 ///
-/// The actor runs on one serial Dispatch queue (its ``QueueExecutor``), which owns all mutable
-/// state; the scheduler's single timer wakes it when the next poll is due. Polls run
-/// concurrently up to the configured limit and report back to the loop. Due polls sit in a
-/// priority queue, so the work per poll does not grow with the number of pools.
+/// The actor runs on its ``LoopExecutor`` (in the daemon, the event loop that owns the HTTP
+/// connections), which owns all mutable state; the scheduler's single timer wakes it when the
+/// next poll is due. Polls are tasks that prefer the same executor: they run concurrently up to
+/// the configured limit, interleaved on that one thread, and report back to the loop without
+/// changing threads. Due polls sit in a priority queue, so the work per poll does not grow with
+/// the number of pools.
 public actor WatchLoop {
     private struct Entry {
         var pool: WatchedPool
