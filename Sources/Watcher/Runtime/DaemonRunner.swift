@@ -1,6 +1,5 @@
 import AWSClient
 import Daemon
-import Dispatch
 import Foundation
 import Logging
 import Model
