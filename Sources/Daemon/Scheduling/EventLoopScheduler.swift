@@ -5,8 +5,9 @@ import Synchronization
 /// A ``LoopScheduler`` on a NIO event loop's timer: the loop's wake-up is a task scheduled on
 /// the event loop that also runs the loop and its connections (see ``EventLoopExecutor``).
 ///
-/// Arming and firing cost no system call and no thread hand-off: the event loop keeps its
-/// scheduled tasks in a heap and sleeps in `epoll_wait` until the earliest is due. The timer is
+/// Arming and firing cost no thread hand-off: the event loop keeps its scheduled tasks in a heap
+/// and sleeps in `epoll_wait` until the earliest is due (re-setting its `timerfd` when that
+/// changes, its only system call for timing). The timer is
 /// re-armed only when the new deadline is earlier than the one already set; a wake-up that
 /// comes early finds nothing due and asks again.
 public final class EventLoopScheduler: LoopScheduler {
