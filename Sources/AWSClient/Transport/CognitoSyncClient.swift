@@ -179,27 +179,30 @@ public final class CognitoSyncClient: Sendable {
         let signer = SigV4Signer(service: Self.signingName, region: endpoint.signingRegion, keyCache: signingKeys)
         let signed = signer.sign(unsigned, credentials: credentials, date: now())
 
-        var request = HTTPClientRequest(url: url.absoluteString)
-        request.method = .POST
+        var headers = HTTPHeaders()
         for header in signed.headers {
-            request.headers.add(name: header.name, value: header.value)
+            headers.add(name: header.name, value: header.value)
         }
-        request.headers.add(name: "User-Agent", value: configuration.userAgent)
-        request.headers.add(name: "Content-Length", value: "0")
-        request.body = .bytes(ByteBuffer())
+        headers.add(name: "User-Agent", value: configuration.userAgent)
+        headers.add(name: "Content-Length", value: "0")
 
         do {
+            let request = try HTTPClient.Request(url: url, method: .POST, headers: headers, body: .byteBuffer(ByteBuffer()))
             // The HTTP client tags its logger with metadata on every request; that costs a poll
             // measurable time and says nothing unless someone reads its trace and debug lines.
             let httpLogger = logger.logLevel <= .debug ? logger : nil
-            let response = try await httpClient.execute(request, timeout: TimeAmount(configuration.requestTimeout), logger: httpLogger)
-            let body: ByteBuffer
-            do {
-                body = try await response.body.collect(upTo: configuration.maxResponseBytes)
-            } catch is NIOTooManyBytesError {
-                throw AttemptError.tooLarge(limit: configuration.maxResponseBytes)
+            // The callback API of the HTTP client: the body is gathered on the event loop and the
+            // poll resumes once, with the whole answer.
+            let collector = ResponseAccumulator(request: request, maxBodySize: configuration.maxResponseBytes)
+            let execution = httpClient.execute(
+                request: request, delegate: collector, eventLoop: .indifferent,
+                deadline: .now() + TimeAmount(configuration.requestTimeout), logger: httpLogger)
+            let response = try await withTaskCancellationHandler {
+                try await execution.futureResult.get()
+            } onCancel: {
+                execution.cancel()
             }
-            let bytes = Array(body.readableBytesView)
+            let bytes = response.body.map { Array($0.readableBytesView) } ?? []
             guard (200..<300).contains(Int(response.status.code)) else {
                 let headers = response.headers.map { (name: $0.name, value: $0.value) }
                 throw AttemptError.service(RestJSONErrorParser.parse(statusCode: Int(response.status.code), headers: headers, body: bytes))
@@ -207,7 +210,11 @@ public final class CognitoSyncClient: Sendable {
             return bytes
         } catch let error as AttemptError {
             throw error
+        } catch is ResponseAccumulator.ResponseTooBigError {
+            throw .tooLarge(limit: configuration.maxResponseBytes)
         } catch is CancellationError {
+            throw .cancelled
+        } catch let error as HTTPClientError where error == .cancelled {
             throw .cancelled
         } catch let error as HTTPClientError where Self.isTimeout(error) {
             throw .timeout
