@@ -22,7 +22,10 @@ struct PrivateJournalTests {
     static let catalogPath = packageRoot.appendingPathComponent("deploy/systemd/cognito-sync-watcher.catalog").path
 
     /// The tests of ``InsidePrivateJournald``, each of which leaves a mark when it completed.
-    static let insideTests = ["eventsRoundTrip", "diagnosticsRoundTrip", "alertScriptRunsCommandPerFailedEntry", "deliveryFailsWithoutJournald"]
+    static let insideTests = [
+        "eventsRoundTrip", "diagnosticsRoundTrip", "alertScriptRunsCommandPerFailedEntry",
+        "alertScriptStopsCleanlyDuringTheAlertCommand", "deliveryFailsWithoutJournald",
+    ]
 
     @Test(.enabled(if: !isInsidePrivateJournald))
     func runsUnderAPrivateJournald() throws {
@@ -168,6 +171,53 @@ extension PrivateJournalTests {
             try PrivateJournalTests.markCompleted()
         }
     
+        /// A stop while the alert command runs (systemd signals the script and everything it
+        /// started) ends the script with status 0, and the entry stays after the cursor, to be
+        /// alerted on after the restart.
+        @Test func alertScriptStopsCleanlyDuringTheAlertCommand() throws {
+            let state = FileManager.default.temporaryDirectory.appendingPathComponent("alert-stop-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: state, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: state) }
+            let token = UUID().uuidString.lowercased()
+            let sink = JournalEventSink()
+            let handled = try SampleEvents.event(.failed, token: token + "-handled")
+            try sink.deliver([handled])
+            try Journalctl.sync()
+            let cursor = try #require(try Journalctl.entries(["EVENT_ID=\(handled.identity)"]).first?["__CURSOR"]?.first)
+            let cursorFile = state.appendingPathComponent("cursor")
+            try (cursor + "\n").write(to: cursorFile, atomically: true, encoding: .utf8)
+            try sink.deliver([try SampleEvents.event(.failed, token: token + "-pending")])
+            try Journalctl.sync()
+
+            let started = state.appendingPathComponent("started")
+            var environment = ProcessInfo.processInfo.environment
+            environment["STATE_DIRECTORY"] = state.path
+            environment["ALERT_COMMAND"] = #"touch "$STARTED"; exec sleep 30"#
+            environment["STARTED"] = started.path
+            environment["ALERT_POLL_SECONDS"] = "1"
+            let script = PrivateJournalTests.packageRoot.appendingPathComponent("deploy/systemd/alert-on-failed")
+            let process = try Subprocess.spawn(script.path, [], environment: environment, output: STDERR_FILENO)
+            let deadline = ContinuousClock.now + .seconds(20)
+            while ContinuousClock.now < deadline, process.isRunning, !FileManager.default.fileExists(atPath: started.path) {
+                usleep(20_000)
+            }
+            #expect(FileManager.default.fileExists(atPath: started.path), "the alert command never started")
+            // As systemd stops a unit: SIGTERM to the script and to every process below it.
+            for pid in Self.descendants(of: process.pid) + [process.pid] { kill(pid, SIGTERM) }
+            #expect(process.wait() == 0, "a stop is not a failure")
+            #expect(try String(contentsOf: cursorFile, encoding: .utf8) == cursor + "\n", "the interrupted entry stays after the cursor")
+            try PrivateJournalTests.markCompleted()
+        }
+
+        static func descendants(of pid: pid_t) -> [pid_t] {
+            let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")) ?? []
+            let children = tasks.flatMap { task in
+                ((try? String(contentsOfFile: "/proc/\(pid)/task/\(task)/children", encoding: .utf8)) ?? "")
+                    .split(separator: " ").compactMap { pid_t($0) }
+            }
+            return children + children.flatMap { descendants(of: $0) }
+        }
+
         /// deploy/systemd/alert-on-failed runs the alert command once per FAILED entry after its cursor,
         /// and moves the cursor past each entry it handled.
         @Test func alertScriptRunsCommandPerFailedEntry() throws {
