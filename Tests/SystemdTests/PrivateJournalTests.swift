@@ -24,7 +24,7 @@ struct PrivateJournalTests {
     /// The tests of ``InsidePrivateJournald``, each of which leaves a mark when it completed.
     static let insideTests = [
         "eventsRoundTrip", "diagnosticsRoundTrip", "alertScriptRunsCommandPerFailedEntry",
-        "alertScriptStopsCleanlyDuringTheAlertCommand", "deliveryFailsWithoutJournald",
+        "alertScriptStopsCleanlyDuringTheAlertCommand", "alertScriptStopsCleanlyWhileWaiting", "deliveryFailsWithoutJournald",
     ]
 
     @Test(.enabled(if: !isInsidePrivateJournald))
@@ -206,6 +206,37 @@ extension PrivateJournalTests {
             for pid in Self.descendants(of: process.pid) + [process.pid] { kill(pid, SIGTERM) }
             #expect(process.wait() == 0, "a stop is not a failure")
             #expect(try String(contentsOf: cursorFile, encoding: .utf8) == cursor + "\n", "the interrupted entry stays after the cursor")
+            try PrivateJournalTests.markCompleted()
+        }
+
+        /// A stop between two reads of the journal, as systemd sends it (the script and its
+        /// sleep both get SIGTERM, in either order), ends the script with status 0. (The tightest
+        /// race, the sleep reaped while the trap runs, showed under systemd: scripts/system-test
+        /// stops the unit for real.)
+        @Test func alertScriptStopsCleanlyWhileWaiting() throws {
+            let state = FileManager.default.temporaryDirectory.appendingPathComponent("alert-wait-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: state, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: state) }
+            var environment = ProcessInfo.processInfo.environment
+            environment["STATE_DIRECTORY"] = state.path
+            environment["ALERT_COMMAND"] = "true"
+            environment["ALERT_POLL_SECONDS"] = "60"
+            let script = PrivateJournalTests.packageRoot.appendingPathComponent("deploy/systemd/alert-on-failed")
+            for sleepFirst in [true, false] {
+                let process = try Subprocess.spawn(script.path, [], environment: environment, output: STDERR_FILENO)
+                let deadline = ContinuousClock.now + .seconds(20)
+                var sleeper: [pid_t] = []
+                while ContinuousClock.now < deadline, process.isRunning, sleeper.isEmpty {
+                    sleeper = Self.descendants(of: process.pid).filter {
+                        (try? String(contentsOfFile: "/proc/\($0)/comm", encoding: .utf8)) == "sleep\n"
+                    }
+                    usleep(20_000)
+                }
+                #expect(!sleeper.isEmpty, "the script never went to sleep")
+                let order = sleepFirst ? sleeper + [process.pid] : [process.pid] + sleeper
+                for pid in order { kill(pid, SIGTERM) }
+                #expect(process.wait() == 0, "a stop is not a failure (sleep signalled first: \(sleepFirst))")
+            }
             try PrivateJournalTests.markCompleted()
         }
 
