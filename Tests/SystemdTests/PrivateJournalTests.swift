@@ -175,28 +175,20 @@ extension PrivateJournalTests {
         /// started) ends the script with status 0, and the entry stays after the cursor, to be
         /// alerted on after the restart.
         @Test func alertScriptStopsCleanlyDuringTheAlertCommand() throws {
-            let state = FileManager.default.temporaryDirectory.appendingPathComponent("alert-stop-\(UUID().uuidString)")
-            try FileManager.default.createDirectory(at: state, withIntermediateDirectories: true)
+            let state = try Self.alertState()
             defer { try? FileManager.default.removeItem(at: state) }
             let token = UUID().uuidString.lowercased()
             let sink = JournalEventSink()
-            let handled = try SampleEvents.event(.failed, token: token + "-handled")
-            try sink.deliver([handled])
-            try Journalctl.sync()
-            let cursor = try #require(try Journalctl.entries(["EVENT_ID=\(handled.identity)"]).first?["__CURSOR"]?.first)
+            let cursor = try Self.startAfterHandledEntry(state: state, token: token, sink: sink)
             let cursorFile = state.appendingPathComponent("cursor")
-            try (cursor + "\n").write(to: cursorFile, atomically: true, encoding: .utf8)
             try sink.deliver([try SampleEvents.event(.failed, token: token + "-pending")])
             try Journalctl.sync()
 
             let started = state.appendingPathComponent("started")
-            var environment = ProcessInfo.processInfo.environment
-            environment["STATE_DIRECTORY"] = state.path
-            environment["ALERT_COMMAND"] = #"touch "$STARTED"; exec sleep 30"#
-            environment["STARTED"] = started.path
-            environment["ALERT_POLL_SECONDS"] = "1"
-            let script = PrivateJournalTests.packageRoot.appendingPathComponent("deploy/systemd/alert-on-failed")
-            let process = try Subprocess.spawn(script.path, [], environment: environment, output: STDERR_FILENO)
+            let environment = Self.alertEnvironment(state: state, [
+                "ALERT_COMMAND": #"touch "$STARTED"; exec sleep 30"#, "STARTED": started.path, "ALERT_POLL_SECONDS": "1",
+            ])
+            let process = try Subprocess.spawn(Self.alertScript.path, [], environment: environment, output: STDERR_FILENO)
             let deadline = ContinuousClock.now + .seconds(20)
             while ContinuousClock.now < deadline, process.isRunning, !FileManager.default.fileExists(atPath: started.path) {
                 usleep(20_000)
@@ -214,16 +206,11 @@ extension PrivateJournalTests {
         /// race, the sleep reaped while the trap runs, showed under systemd: scripts/system-test
         /// stops the unit for real.)
         @Test func alertScriptStopsCleanlyWhileWaiting() throws {
-            let state = FileManager.default.temporaryDirectory.appendingPathComponent("alert-wait-\(UUID().uuidString)")
-            try FileManager.default.createDirectory(at: state, withIntermediateDirectories: true)
+            let state = try Self.alertState()
             defer { try? FileManager.default.removeItem(at: state) }
-            var environment = ProcessInfo.processInfo.environment
-            environment["STATE_DIRECTORY"] = state.path
-            environment["ALERT_COMMAND"] = "true"
-            environment["ALERT_POLL_SECONDS"] = "60"
-            let script = PrivateJournalTests.packageRoot.appendingPathComponent("deploy/systemd/alert-on-failed")
+            let environment = Self.alertEnvironment(state: state, ["ALERT_COMMAND": "true", "ALERT_POLL_SECONDS": "60"])
             for sleepFirst in [true, false] {
-                let process = try Subprocess.spawn(script.path, [], environment: environment, output: STDERR_FILENO)
+                let process = try Subprocess.spawn(Self.alertScript.path, [], environment: environment, output: STDERR_FILENO)
                 let deadline = ContinuousClock.now + .seconds(20)
                 var sleeper: [pid_t] = []
                 while ContinuousClock.now < deadline, process.isRunning, sleeper.isEmpty {
@@ -240,6 +227,39 @@ extension PrivateJournalTests {
             try PrivateJournalTests.markCompleted()
         }
 
+        static let alertScript = PrivateJournalTests.packageRoot.appendingPathComponent("deploy/systemd/alert-on-failed")
+
+        /// A fresh state directory for one run of the alert script; the caller removes it.
+        static func alertState() throws -> URL {
+            let state = FileManager.default.temporaryDirectory.appendingPathComponent("alert-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: state, withIntermediateDirectories: true)
+            return state
+        }
+
+        /// This process's environment with the alert script's settings.
+        static func alertEnvironment(state: URL, _ settings: [String: String]) -> [String: String] {
+            var environment = ProcessInfo.processInfo.environment
+            environment["STATE_DIRECTORY"] = state.path
+            environment.merge(settings) { _, new in new }
+            return environment
+        }
+
+        /// The journal cursor of `event`'s entry.
+        static func cursor(of event: WatchEvent) throws -> String {
+            try #require(try Journalctl.entries(["EVENT_ID=\(event.identity)"]).first?["__CURSOR"]?.first)
+        }
+
+        /// Sends a FAILED entry and saves its cursor in `state`, as an earlier run of the script
+        /// that handled it would have; returns the cursor.
+        static func startAfterHandledEntry(state: URL, token: String, sink: JournalEventSink) throws -> String {
+            let handled = try SampleEvents.event(.failed, token: token + "-handled")
+            try sink.deliver([handled])
+            try Journalctl.sync()
+            let cursor = try cursor(of: handled)
+            try (cursor + "\n").write(to: state.appendingPathComponent("cursor"), atomically: true, encoding: .utf8)
+            return cursor
+        }
+
         static func descendants(of pid: pid_t) -> [pid_t] {
             let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")) ?? []
             let children = tasks.flatMap { task in
@@ -252,40 +272,32 @@ extension PrivateJournalTests {
         /// deploy/systemd/alert-on-failed runs the alert command once per FAILED entry after its cursor,
         /// and moves the cursor past each entry it handled.
         @Test func alertScriptRunsCommandPerFailedEntry() throws {
-            let state = FileManager.default.temporaryDirectory.appendingPathComponent("alert-\(UUID().uuidString)")
-            try FileManager.default.createDirectory(at: state, withIntermediateDirectories: true)
+            let state = try Self.alertState()
             defer { try? FileManager.default.removeItem(at: state) }
             let token = UUID().uuidString.lowercased()
             let sink = JournalEventSink()
-
-            // Entries up to the cursor were handled by an earlier run of the script.
-            let handled = try SampleEvents.event(.failed, token: token + "-handled")
-            try sink.deliver([handled])
-            try Journalctl.sync()
-            let cursor = try #require(try Journalctl.entries(["EVENT_ID=\(handled.identity)"]).first?["__CURSOR"]?.first)
-            try (cursor + "\n").write(to: state.appendingPathComponent("cursor"), atomically: true, encoding: .utf8)
+            _ = try Self.startAfterHandledEntry(state: state, token: token, sink: sink)
 
             let first = try SampleEvents.event(.failed, token: token + "-1")
             let second = try SampleEvents.event(.failed, token: token + "-2")
             try sink.deliver([first, try SampleEvents.event(.succeeded, token: token), try SampleEvents.event(.stalled, token: token), second])
 
             let output = state.appendingPathComponent("alerts")
-            var environment = ProcessInfo.processInfo.environment
-            environment["STATE_DIRECTORY"] = state.path
-            environment["ALERT_COMMAND"] = #"cat >> "$OUT.json"; printf '%s %s\n' "$ALERT_EVENT_ID" "$ALERT_POOL_NAME" >> "$OUT""#
-            environment["OUT"] = output.path
+            let environment = Self.alertEnvironment(state: state, [
+                "ALERT_COMMAND": #"cat >> "$OUT.json"; printf '%s %s\n' "$ALERT_EVENT_ID" "$ALERT_POOL_NAME" >> "$OUT""#,
+                "OUT": output.path,
+            ])
             let log = try FileHandle(forWritingTo: try Self.emptyFile(state.appendingPathComponent("log")))
             defer { try? log.close() }
-            let script = PrivateJournalTests.packageRoot.appendingPathComponent("deploy/systemd/alert-on-failed")
             let cursorFile = state.appendingPathComponent("cursor")
 
             /// Runs the script until it has handled `event` (its cursor is saved only after the
             /// alert command succeeded), within bounds; returns the script's exit status.
             func runScript(until event: WatchEvent, whenStarted: () throws -> Void = {}) throws -> Int32 {
-                let process = try Subprocess.spawn(script.path, [], environment: environment, output: log.fileDescriptor)
+                let process = try Subprocess.spawn(Self.alertScript.path, [], environment: environment, output: log.fileDescriptor)
                 try whenStarted()
                 try Journalctl.sync()
-                let cursor = try #require(try Journalctl.entries(["EVENT_ID=\(event.identity)"]).first?["__CURSOR"]?.first)
+                let cursor = try Self.cursor(of: event)
                 let deadline = ContinuousClock.now + .seconds(20)
                 while ContinuousClock.now < deadline, process.isRunning,
                       (try? String(contentsOf: cursorFile, encoding: .utf8)) != cursor + "\n" {
