@@ -54,8 +54,7 @@ public enum RestJSONErrorParser {
             // A body that is not JSON (a proxy's page, a cut answer) may still quote a request:
             // cut it before tags are stripped, which could hide where the quote starts.
             let (kept, redacted) = cutQuotedRequest(Substring(String(decoding: body.prefix(16 * 1024), as: UTF8.self)))
-            let excerpt = ServiceErrorText.bodyExcerpt(Array(kept.utf8), limit: excerptLimit)
-            message = redacted ? (excerpt.isEmpty ? "[redacted]" : excerpt + " [redacted]") : excerpt
+            message = markRedacted(ServiceErrorText.bodyExcerpt(Array(kept.utf8), limit: excerptLimit), if: redacted)
         }
         if message == nil {
             message = (object["message"] as? String ?? object["Message"] as? String).map(boundedMessage)
@@ -107,9 +106,14 @@ public enum RestJSONErrorParser {
     /// signed header, the session token included. Only the sentence before them is kept.
     static func boundedMessage(_ message: String) -> String {
         let (kept, redacted) = cutQuotedRequest(Substring(message))
-        var text = kept.trimmingCharacters(in: .whitespacesAndNewlines)
-        if redacted { text += text.isEmpty ? "[redacted]" : " [redacted]" }
+        let text = markRedacted(kept.trimmingCharacters(in: .whitespacesAndNewlines), if: redacted)
         return text.count > messageLimit ? String(text.prefix(messageLimit)) + "…" : text
+    }
+
+    /// `text`, followed by `[redacted]` when a token was cut from it.
+    private static func markRedacted(_ text: String, if redacted: Bool) -> String {
+        guard redacted else { return text }
+        return text.isEmpty ? "[redacted]" : text + " [redacted]"
     }
 
     /// `text` up to the first of the markers that start a quoted request or a token; `redacted`

@@ -1,3 +1,4 @@
+import Model
 /// Turns untrusted response text into something safe to put in one log line.
 enum ServiceErrorText {
     /// The longest message excerpt a description shows.
@@ -8,7 +9,7 @@ enum ServiceErrorText {
         var cleaned = String.UnicodeScalarView()
         var lastWasSpace = true
         for scalar in text.unicodeScalars {
-            let isSpace = scalar.properties.isWhitespace || isControl(scalar)
+            let isSpace = scalar.properties.isWhitespace || VisibleText.isInvisible(scalar)
             if isSpace {
                 if !lastWasSpace {
                     cleaned.append(" ")
@@ -50,10 +51,4 @@ enum ServiceErrorText {
         return excerpt(text, limit: limit)
     }
 
-    private static func isControl(_ scalar: Unicode.Scalar) -> Bool {
-        switch scalar.properties.generalCategory {
-        case .control, .format, .lineSeparator, .paragraphSeparator, .surrogate, .unassigned, .privateUse: true
-        default: false
-        }
-    }
 }
