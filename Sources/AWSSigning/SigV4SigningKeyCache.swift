@@ -30,7 +30,4 @@ public final class SigV4SigningKeyCache: Sendable {
         entries.withLock { $0[scope] = Entry(secretAccessKey: secretAccessKey, dateStamp: dateStamp, key: key) }
         return key
     }
-
-    /// How many scopes hold a key, for tests.
-    var count: Int { entries.withLock { $0.count } }
 }
