@@ -5,8 +5,6 @@ import Daemon
 import Foundation
 import Logging
 import Model
-import NIOCore
-import NIOPosix
 import Simulator
 #if canImport(Glibc)
 import Glibc
@@ -102,8 +100,8 @@ struct DemoCommand: AsyncParsableCommand {
             defaults: Self.cadences.spedUp(by: speed), pools: pools
         )
         // The daemon's arrangement: one event loop for the connections and the loop.
-        let eventLoops = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        let http = CognitoSyncClient.makeHTTPClient(requestTimeout: .seconds(5), eventLoopGroup: eventLoops)
+        let eventLoop = LoopEventLoop()
+        let http = CognitoSyncClient.makeHTTPClient(requestTimeout: .seconds(5), eventLoopGroup: eventLoop.group)
         let client = CognitoSyncClient(
             httpClient: http, credentials: DemoCredentials(),
             configuration: CognitoSyncClientConfiguration(endpoint: EndpointSettings(endpointURL: endpoint), environment: [:], requestTimeout: .seconds(5)),
@@ -111,11 +109,9 @@ struct DemoCommand: AsyncParsableCommand {
         )
         let sink = RecordingEventSink(passingTo: StderrEventSink.writing(to: STDOUT_FILENO))
         let fetcher = CountingFetcher(passingTo: CognitoSyncDetailsFetcher(client: client))
-        let eventLoop = eventLoops.next()
-        let executor = EventLoopExecutor(eventLoop: eventLoop)
         let loop = WatchLoop(
             configuration: configuration, fetcher: fetcher, sink: sink, store: store, notifier: NoServiceNotifier(),
-            scheduler: EventLoopScheduler(eventLoop: eventLoop, executor: executor), executor: executor, logger: diagnostics
+            scheduler: eventLoop.scheduler, executor: eventLoop.executor, logger: diagnostics
         )
 
         Self.say(introduction(scenario: scenario, endpoint: endpoint, seconds: watchFor))
@@ -125,7 +121,7 @@ struct DemoCommand: AsyncParsableCommand {
         let states = await loop.states
         try? await server.shutdown()
         try? await http.shutdown()
-        try? await eventLoops.shutdownGracefully()
+        await eventLoop.shutdown()
 
         let events = sink.events
         Self.say("""

@@ -3,8 +3,6 @@ import Daemon
 import Foundation
 import Logging
 import Model
-import NIOCore
-import NIOPosix
 import Systemd
 #if canImport(Glibc)
 import Glibc
@@ -37,16 +35,12 @@ struct DaemonRunner {
         } catch {
             failStartUp("cannot use the state directory: \(error)", errno: EACCES)
         }
-        // One event loop for the connections and the loop itself: a poll is one thread's work.
-        let eventLoops = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        var clients = ServiceClients(aws: configuration.aws, limits: configuration.limits, environment: environment, eventLoopGroup: eventLoops, logger: logger)
+        let eventLoop = LoopEventLoop()
+        var clients = ServiceClients(aws: configuration.aws, limits: configuration.limits, environment: environment, eventLoopGroup: eventLoop.group, logger: logger)
         var retired: [ServiceClients] = []
-        let eventLoop = eventLoops.next()
-        let executor = EventLoopExecutor(eventLoop: eventLoop)
         let loop = WatchLoop(
             configuration: configuration, fetcher: CognitoSyncDetailsFetcher(client: clients.client), sink: output.sink,
-            store: store, notifier: notifier, scheduler: EventLoopScheduler(eventLoop: eventLoop, executor: executor),
-            executor: executor, logger: logger
+            store: store, notifier: notifier, scheduler: eventLoop.scheduler, executor: eventLoop.executor, logger: logger
         )
         // Restoring thousands of pools' state from a slow disk may outlast TimeoutStartSec=.
         let startupExtension = Task { [notifier] in await StartupTimeoutExtension(notifier: notifier).keepExtending() }
@@ -66,7 +60,7 @@ struct DaemonRunner {
                 let new = try ConfigurationFile.load(path: configurationPath).withAWS(awsOverrides)
                 if new.aws != configuration.aws || new.limits.requestTimeout != configuration.limits.requestTimeout {
                     retired.append(clients)
-                    clients = ServiceClients(aws: new.aws, limits: new.limits, environment: environment, eventLoopGroup: eventLoops, logger: logger)
+                    clients = ServiceClients(aws: new.aws, limits: new.limits, environment: environment, eventLoopGroup: eventLoop.group, logger: logger)
                     await loop.reload(configuration: new, fetcher: CognitoSyncDetailsFetcher(client: clients.client))
                 } else {
                     await loop.reload(configuration: new)
@@ -85,7 +79,7 @@ struct DaemonRunner {
         await loop.stop(gracePeriod: gracePeriod)
         for old in retired { await old.shutdown() }
         await clients.shutdown()
-        try? await eventLoops.shutdownGracefully()
+        await eventLoop.shutdown()
         logger.notice("stopped")
     }
 
