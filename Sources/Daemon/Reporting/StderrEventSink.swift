@@ -54,24 +54,8 @@ public struct StderrEventSink: EventSink {
         case (_, nil):
             break
         }
-        return sanitized(parts.joined(separator: " ") + ": " + event.message)
-    }
-
-    /// One line with nothing a terminal would act on: line breaks and tabs become spaces, other
-    /// control characters U+FFFD.
-    static func sanitized(_ text: String) -> String {
-        var result = String.UnicodeScalarView()
-        for scalar in text.unicodeScalars {
-            switch scalar.value {
-            case 0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x85, 0x2028, 0x2029:
-                if result.last != " " { result.append(" ") }
-            case 0x00...0x1F, 0x7F...0x9F:
-                result.append("\u{FFFD}")
-            default:
-                result.append(scalar)
-            }
-        }
-        return String(result)
+        // Unbounded: a line on stderr has no size limit, and a FailureMessage must be read whole.
+        return OneLineText.sanitize(parts.joined(separator: " ") + ": " + event.message, maximumBytes: .max)
     }
 }
 

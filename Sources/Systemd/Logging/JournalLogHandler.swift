@@ -1,4 +1,5 @@
 public import Logging
+import Model
 
 /// A swift-log handler that writes the daemon's diagnostics to the journal as structured entries.
 ///

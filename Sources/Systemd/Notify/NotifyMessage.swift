@@ -1,4 +1,5 @@
 public import Daemon
+import Model
 
 /// The text of an `sd_notify` message: newline-separated `VAR=value` assignments.
 ///

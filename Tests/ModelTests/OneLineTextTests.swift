@@ -1,4 +1,4 @@
-import Systemd
+import Model
 import Testing
 
 struct OneLineTextTests {

@@ -1,11 +1,12 @@
-/// Makes text safe to store in a journal field or a `STATUS=` line: one line, no control
-/// characters, a bounded size.
+/// Makes text safe to show as one line: in a journal field, a `STATUS=` line, or a line on
+/// standard error. One line, no control characters, a bounded size.
 ///
 /// `sd_journal_sendv` itself is binary-safe: a newline in a value cannot start a new field. The
 /// risk lies with the readers: `journalctl` prints a multi-line value as several lines, syslog
 /// forwarding splits it into several messages, `systemctl status` cuts `STATUS=` at the first
-/// newline, and escape sequences reach the terminal of whoever reads the log. A value that came
-/// from the service (a `FailureMessage`, an error message) must read as exactly what it is.
+/// newline, a line-oriented log collector reading standard error starts a new record, and escape
+/// sequences reach the terminal of whoever reads the log. A value that came from the service (a
+/// `FailureMessage`, an error message) must read as exactly what it is.
 public enum OneLineText {
     /// The most UTF-8 bytes a field value keeps; longer values are cut and end in `…`.
     public static let maximumValueBytes = 4_096
