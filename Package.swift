@@ -97,6 +97,8 @@ let package = Package(
             ]
         ),
         .testTarget(name: "ModelTests", dependencies: ["Model"]),
+        // Child processes for the tests that run the built binary or shell scripts.
+        .target(name: "ProcessSupport", path: "Tests/ProcessSupport"),
         .testTarget(
             name: "DaemonTests",
             dependencies: [
@@ -140,13 +142,14 @@ let package = Package(
             dependencies: [
                 "Simulator",
                 "Model",
+                "ProcessSupport",
                 .product(name: "Logging", package: "swift-log"),
             ],
             exclude: ["Golden"]
         ),
         .testTarget(
             name: "SystemdTests",
-            dependencies: ["Systemd", "Daemon", "Model", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["Systemd", "Daemon", "Model", "ProcessSupport", .product(name: "Logging", package: "swift-log")]
         ),
         .testTarget(name: "FuzzTests", dependencies: ["AWSClient", "AWSSigning", "Model"]),
         .testTarget(

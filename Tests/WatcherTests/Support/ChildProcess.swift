@@ -4,13 +4,13 @@ import Glibc
 import Musl
 #endif
 import Foundation
+import ProcessSupport
 import Synchronization
 
 /// The built binary running as a child process, with its stdout and stderr read as they come.
 ///
-/// Started with posix_spawn(3) rather than Foundation's `Process`, so the child gets an empty
-/// signal mask and default signal actions whatever thread starts it (test threads block signals,
-/// and a blocked SIGINT would be inherited). Waiting is always "until this condition, or this
+/// Started by ``CleanSpawn``, so the child gets an empty signal mask and default signal actions
+/// whatever thread starts it. Waiting is always "until this condition, or this
 /// deadline": a test never sleeps hoping something happened.
 final class ChildProcess: Sendable {
     /// What the child has written so far, and its exit status once it ended.
@@ -53,10 +53,6 @@ final class ChildProcess: Sendable {
         }
     }
 
-    struct SpawnError: Error, CustomStringConvertible {
-        let description: String
-    }
-
     let pid: pid_t
     let arguments: [String]
     private let state = Mutex(State())
@@ -68,43 +64,27 @@ final class ChildProcess: Sendable {
 
     /// Starts `executable` with exactly `environment`, stdin from /dev/null.
     static func start(_ executable: String, _ arguments: [String], environment: [String: String]) throws -> ChildProcess {
-        let stdoutPipe = try makePipe()
-        let stderrPipe = try makePipe()
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_adddup2(&actions, stdoutPipe.write, 1)
-        posix_spawn_file_actions_adddup2(&actions, stderrPipe.write, 2)
-
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var none = sigset_t()
-        sigemptyset(&none)
-        posix_spawnattr_setsigmask(&attributes, &none)
-        var defaults = sigset_t()
-        sigemptyset(&defaults)
-        for number in [SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGPIPE, SIGCHLD, SIGUSR1, SIGUSR2] {
-            sigaddset(&defaults, number)
+        let stdoutPipe = try CleanSpawn.makePipe()
+        let stderrPipe: (read: Int32, write: Int32)
+        do {
+            stderrPipe = try CleanSpawn.makePipe()
+        } catch {
+            close(stdoutPipe.read)
+            close(stdoutPipe.write)
+            throw error
         }
-        posix_spawnattr_setsigdefault(&attributes, &defaults)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-
-        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
-        let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer {
-            argv.forEach { free($0) }
-            envp.forEach { free($0) }
+            // The child holds its own copies; the parent keeps only the reading ends.
+            close(stdoutPipe.write)
+            close(stderrPipe.write)
         }
-        var pid: pid_t = 0
-        let result = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
-        close(stdoutPipe.write)
-        close(stderrPipe.write)
-        guard result == 0 else {
+        let pid: pid_t
+        do {
+            pid = try CleanSpawn.spawn(executable, arguments, environment: environment, stdout: stdoutPipe.write, stderr: stderrPipe.write)
+        } catch {
             close(stdoutPipe.read)
             close(stderrPipe.read)
-            throw SpawnError(description: "cannot start \(executable): \(String(cString: strerror(result)))")
+            throw error
         }
         let child = ChildProcess(pid: pid, arguments: arguments)
         child.readInBackground(stdoutPipe.read, isStdout: true)
@@ -189,10 +169,7 @@ final class ChildProcess: Sendable {
     private func reapInBackground() {
         let pid = self.pid
         Thread.detachNewThread {
-            var status: Int32 = 0
-            while waitpid(pid, &status, 0) < 0, errno == EINTR {}
-            let signal = status & 0x7f
-            let code = signal == 0 ? (status >> 8) & 0xff : 128 + signal
+            let code = CleanSpawn.waitForExit(pid)
             self.update { $0.status = code }
         }
     }
@@ -215,24 +192,5 @@ final class ChildProcess: Sendable {
     private func resolve(_ id: UInt64, with output: Output?) {
         let waiter = state.withLock { $0.waiters.removeValue(forKey: id) }
         waiter?.continuation.resume(returning: output)
-    }
-
-    // MARK: - Pipes
-
-    private typealias Pipe2 = @convention(c) (UnsafeMutablePointer<Int32>, Int32) -> Int32
-
-    /// A pipe whose ends are close-on-exec from birth, so a child spawned at the same moment by
-    /// another test cannot inherit them and hold them open (Glibc's module does not export
-    /// pipe2, so it is looked up at run time).
-    private static func makePipe() throws -> (read: Int32, write: Int32) {
-        var descriptors: [Int32] = [0, 0]
-        guard let symbol = dlsym(dlopen(nil, RTLD_NOW), "pipe2") else {
-            throw SpawnError(description: "pipe2 is not available")
-        }
-        let pipe2 = unsafeBitCast(symbol, to: Pipe2.self)
-        guard descriptors.withUnsafeMutableBufferPointer({ buffer in buffer.baseAddress.map { pipe2($0, O_CLOEXEC) } ?? -1 }) == 0 else {
-            throw SpawnError(description: "pipe2 failed: errno \(errno)")
-        }
-        return (descriptors[0], descriptors[1])
     }
 }
