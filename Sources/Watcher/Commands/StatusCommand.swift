@@ -25,20 +25,14 @@ struct StatusCommand: AsyncParsableCommand {
             """
     )
 
-    @Argument(help: ArgumentHelp("Identity pool ids (default: the configuration's pools).", valueName: "pool"))
-    var pools: [String] = []
-
-    @Option(name: .shortAndLong, help: ArgumentHelp("The configuration file to take pools and AWS settings from.", valueName: "path"))
-    var config: String?
-
-    @OptionGroup var aws: AWSOptionGroup
+    @OptionGroup var selected: PoolOptionGroup
 
     @Flag(help: "Print JSON instead of a table.")
     var json = false
 
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
-        let selection = try PoolSelection(arguments: pools, configPath: config, aws: aws, environment: environment)
+        let selection = try selected.selection(environment: environment)
         let logger = Logger(label: "cognito-sync-watcher") { _ in SwiftLogNoOpLogHandler() }
         let clients = ServiceClients(aws: selection.configuration.aws, limits: selection.configuration.limits, environment: environment, logger: logger)
         let results = await Self.query(selection.pools, client: clients.client, concurrency: selection.configuration.limits.maxConcurrentPolls)

@@ -48,13 +48,7 @@ struct WaitCommand: AsyncParsableCommand {
             """
     )
 
-    @Argument(help: ArgumentHelp("Identity pool ids (default: the configuration's pools).", valueName: "pool"))
-    var pools: [String] = []
-
-    @Option(name: .shortAndLong, help: ArgumentHelp("The configuration file to take pools and AWS settings from.", valueName: "path"))
-    var config: String?
-
-    @OptionGroup var aws: AWSOptionGroup
+    @OptionGroup var selected: PoolOptionGroup
 
     @Flag(help: "Call BulkPublish first, then wait for the run it starts.")
     var start = false
@@ -99,7 +93,7 @@ struct WaitCommand: AsyncParsableCommand {
         // Signals first: a SIGINT from here on ends the wait with 130, never half-way through.
         let signals = SignalStream.make([SIGINT, SIGTERM])
         let environment = ProcessInfo.processInfo.environment
-        let selection = try PoolSelection(arguments: pools, configPath: config, aws: aws, environment: environment)
+        let selection = try selected.selection(environment: environment)
         let logger = Logger(label: BuildInfo.name) { _ in SwiftLogNoOpLogHandler() }
         let clients = ServiceClients(aws: selection.configuration.aws, limits: selection.configuration.limits, environment: environment, logger: logger)
         let reporter = WaitReporter(quiet: quiet, json: json)
