@@ -74,6 +74,12 @@ extension SigV4CanonicalRequest {
 
     /// `' '.join(value.split())`: strips the ends and collapses every inner whitespace run to one space.
     static func trimAll(_ value: String) -> String {
+        // The usual value (a host, a timestamp, a token): printable ASCII with single inner spaces
+        // at most, already in its trimmed form. Checked on bytes: Unicode properties per scalar
+        // cost a poll more than the rest of this function.
+        if isTrimmedPrintableASCII(value.utf8) {
+            return value
+        }
         var words: [String] = []
         var current = String.UnicodeScalarView()
         for scalar in value.unicodeScalars {
@@ -94,6 +100,19 @@ extension SigV4CanonicalRequest {
         return words.joined(separator: " ")
     }
 
+    /// Whether `bytes` are printable ASCII with no space at either end and no two spaces in a row.
+    private static func isTrimmedPrintableASCII(_ bytes: String.UTF8View) -> Bool {
+        var previousWasSpace = true  // so that a leading space fails
+        for byte in bytes {
+            switch byte {
+            case 0x21...0x7E: previousWasSpace = false
+            case 0x20 where !previousWasSpace: previousWasSpace = true
+            default: return false
+            }
+        }
+        return !previousWasSpace || bytes.isEmpty
+    }
+
     /// The canonical URI: for non-S3 services dot segments and empty segments are removed and the
     /// result is encoded again keeping `/`; S3 signs the wire path untouched.
     static func canonicalURI(_ path: String, encodeAgain: Bool) -> String {
@@ -109,7 +128,7 @@ extension SigV4CanonicalRequest {
             return "/"
         }
         // The usual case, an SDK's own path: absolute, no empty and no dot segment, nothing to do.
-        if path.hasPrefix("/"), !path.contains("//"), !path.contains("/.") {
+        if isPlainAbsolutePath(path.utf8) {
             return path
         }
         var output: [Substring] = []
@@ -123,6 +142,19 @@ extension SigV4CanonicalRequest {
         let leading = path.hasPrefix("/") ? "/" : ""
         let trailing = path.hasSuffix("/") && !output.isEmpty ? "/" : ""
         return leading + output.joined(separator: "/") + trailing
+    }
+
+    /// Whether `path` starts with `/` and has no `//` and no `/.` in it, looked at byte by byte
+    /// (`String.contains` with a string argument goes through a generic substring search).
+    private static func isPlainAbsolutePath(_ path: String.UTF8View) -> Bool {
+        let slash = UInt8(ascii: "/")
+        guard path.first == slash else { return false }
+        var previous: UInt8 = 0
+        for byte in path {
+            if previous == slash, byte == slash || byte == UInt8(ascii: ".") { return false }
+            previous = byte
+        }
+        return true
     }
 
     /// The canonical query: each `name=value` pair decoded, re-encoded with only unreserved

@@ -21,7 +21,7 @@ public final class CognitoSyncClient: Sendable {
     private let refreshing: RefreshingCredentials?
     private let configuration: CognitoSyncClientConfiguration
     private let retryStrategy: StandardRetryStrategy
-    private let endpoints = Mutex<[String: ResolvedEndpoint]>([:])
+    private let targets = Mutex<[String: RequestTarget]>([:])
     private let signingKeys = SigV4SigningKeyCache()
     private let now: @Sendable () -> Date
     private let sleep: @Sendable (Duration) async throws -> Void
@@ -100,7 +100,11 @@ public final class CognitoSyncClient: Sendable {
 
     /// The endpoint a region's calls go to; resolved once per region.
     public func endpoint(for region: String) throws(CognitoSyncError) -> ResolvedEndpoint {
-        if let cached = endpoints.withLock({ $0[region] }) { return cached }
+        try target(for: region).endpoint
+    }
+
+    private func target(for region: String) throws(CognitoSyncError) -> RequestTarget {
+        if let cached = targets.withLock({ $0[region] }) { return cached }
         let resolved: ResolvedEndpoint
         do {
             resolved = try EndpointResolver.cognitoSync.resolve(
@@ -109,14 +113,17 @@ public final class CognitoSyncClient: Sendable {
         } catch {
             throw CognitoSyncError(.endpoint(error.message))
         }
-        endpoints.withLock { $0[region] = resolved }
-        return resolved
+        guard let target = RequestTarget(resolved) else {
+            throw CognitoSyncError(.endpoint("the endpoint \(resolved.url.absoluteString) has no host to send requests to"))
+        }
+        targets.withLock { $0[region] = target }
+        return target
     }
 
     // MARK: - One call, with retries
 
     private func call(_ operation: String, pool: IdentityPoolID, region: String) async throws(CognitoSyncError) -> [UInt8] {
-        let endpoint = try endpoint(for: region)
+        let target = try target(for: region)
         var state = RetryState()
         var attempts = 0
         var refreshedExpiredCredentials = false
@@ -124,7 +131,7 @@ public final class CognitoSyncClient: Sendable {
             attempts += 1
             let failure: AttemptError
             do {
-                let body = try await attempt(operation, pool: pool, endpoint: endpoint)
+                let body = try await attempt(operation, pool: pool, target: target)
                 retryStrategy.recordSuccess(state)
                 return body
             } catch {
@@ -158,7 +165,7 @@ public final class CognitoSyncClient: Sendable {
         }
     }
 
-    private func attempt(_ operation: String, pool: IdentityPoolID, endpoint: ResolvedEndpoint) async throws(AttemptError) -> [UInt8] {
+    private func attempt(_ operation: String, pool: IdentityPoolID, target: RequestTarget) async throws(AttemptError) -> [UInt8] {
         let credentials: AWSCredentials
         do {
             if let cached = refreshing?.unexpiredCredentials {
@@ -171,12 +178,11 @@ public final class CognitoSyncClient: Sendable {
         } catch {
             throw .credentials(String(describing: error), transient: false)
         }
-        let base = endpoint.url.absoluteString.hasSuffix("/") ? String(endpoint.url.absoluteString.dropLast()) : endpoint.url.absoluteString
         let path = "/identitypools/\(AWSURIEncoding.encodePathLabel(pool.rawValue))/\(operation)"
-        guard let url = URL(string: base + path), let unsigned = SignableRequest(method: "POST", url: url) else {
-            throw .credentials("the endpoint \(base) does not form a request URL", transient: false)
+        guard let (url, unsigned) = target.request(method: "POST", path: path) else {
+            throw .credentials("the endpoint \(target.urlPrefix) does not form a request URL", transient: false)
         }
-        let signer = SigV4Signer(service: Self.signingName, region: endpoint.signingRegion, keyCache: signingKeys)
+        let signer = SigV4Signer(service: Self.signingName, region: target.endpoint.signingRegion, keyCache: signingKeys)
         let signed = signer.sign(unsigned, credentials: credentials, date: now())
 
         var headers = HTTPHeaders()
