@@ -16,9 +16,8 @@ struct WaitCommandTests {
         scratch = try ScratchDirectory()
     }
 
-    /// Starts `wait` against `service` with the demo key pair, polling every second.
     private func startWait(_ arguments: [String], against service: SimulatedService) throws -> ChildProcess {
-        try Watcher.start(["wait", "--endpoint", service.endpoint, "--interval", "1"] + arguments, home: scratch.url, environment: Watcher.demoKeys)
+        try Watcher.startWait(arguments, against: service, home: scratch.url)
     }
 
     /// Runs `wait` to the end.

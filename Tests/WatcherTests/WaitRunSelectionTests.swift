@@ -12,7 +12,7 @@ struct WaitRunSelectionTests {
     }
 
     private func startWait(_ arguments: [String], against service: SimulatedService) throws -> ChildProcess {
-        try Watcher.start(["wait", "--endpoint", service.endpoint, "--interval", "1"] + arguments, home: scratch.url, environment: Watcher.demoKeys)
+        try Watcher.startWait(arguments, against: service, home: scratch.url)
     }
 
     // MARK: - --start

@@ -50,6 +50,11 @@ enum Watcher {
         return try ChildProcess.start(path, arguments, environment: environment(home: home, extra: extra))
     }
 
+    /// Starts `wait` against `service` with the demo key pair, polling every second.
+    static func startWait(_ arguments: [String], against service: SimulatedService, home: URL) throws -> ChildProcess {
+        try start(["wait", "--endpoint", service.endpoint, "--interval", "1"] + arguments, home: home, environment: demoKeys)
+    }
+
     /// Runs the binary to the end (killing it after `timeout`) and returns what it wrote.
     static func run(_ arguments: [String], home: URL, environment extra: [String: String] = [:], timeout: Duration = .seconds(20)) async throws -> ChildProcess.Output {
         let child = try start(arguments, home: home, environment: extra)
