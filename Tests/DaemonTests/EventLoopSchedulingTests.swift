@@ -76,6 +76,18 @@ import Testing
         #expect(firings.all == [2, 4])
     }
 
+    @Test(arguments: [1e11, 1e300, Double.infinity])
+    func aDeadlineBeyondTheClocksRangeWaitsWithoutOverflowing(deadline: Double) {
+        let (loop, scheduler, firings) = Self.make()
+        scheduler.wake(at: deadline)
+        Self.advance(loop, to: 1e9)
+        #expect(firings.all == [])
+        // Still a working timer: an earlier deadline replaces the far one.
+        scheduler.wake(at: 1e9 + 1)
+        Self.advance(loop, to: 1e9 + 1)
+        #expect(firings.all == [1e9 + 1])
+    }
+
     @Test func aDeadlineInThePastFiresAtOnce() {
         let (loop, scheduler, firings) = Self.make()
         Self.advance(loop, to: 10)

@@ -52,6 +52,9 @@ struct InjectedFaultTests {
                 #expect(during.allSatisfy { $0 >= idle * (1 - FaultRig.settings.jitter) - 0.001 && $0 <= idle + 0.001 })
             case .none:
                 #expect(during.allSatisfy { $0 <= FaultRig.settings.inProgressInterval + 0.001 })
+            case .longest:
+                let longest = FaultRig.settings.errorBackoffMax
+                #expect(during.allSatisfy { abs($0 - longest) < 0.001 }, "\(during)")
             }
 
             // Still running afterwards, at the cadence for a finished run.
@@ -86,6 +89,8 @@ struct InjectedFault: Sendable, CustomTestStringConvertible {
         case idleCadence
         /// The usual cadence: nothing failed.
         case none
+        /// The longest backoff every time: the service's hint asked for more.
+        case longest
     }
 
     var rule: FaultRule
@@ -106,6 +111,11 @@ struct InjectedFault: Sendable, CustomTestStringConvertible {
         InjectedFault(rule: FaultRule(.http503), code: "ServiceUnavailable"),
         InjectedFault(rule: FaultRule(.throttle429, retryAfterMilliseconds: 3000), code: "TooManyRequestsException", minimumGap: 3),
         InjectedFault(rule: FaultRule(.throttling400, retryAfterMilliseconds: 3000), code: "ThrottlingException", minimumGap: 3),
+        // A hint of 3,000 years: waited out only up to the longest backoff (300 s), never
+        // overflowing a timer; the fault lasts long enough for the trouble to be reported.
+        InjectedFault(
+            rule: FaultRule(.throttle429, retryAfterMilliseconds: 100_000_000_000_000), code: "TooManyRequestsException",
+            backoff: .longest, minimumGap: 300, until: 1500),
         InjectedFault(rule: FaultRule(.reset), code: "ConnectionError"),
         // Answers held far past the client's timeout; each attempt times out in real time, so
         // the fault is shorter and the timeout small.

@@ -52,9 +52,19 @@ struct BulkPublishDetailsTests {
         #"{"BulkPublishStatus": 3}"#,
         #"{"FailureMessage": ["a"]}"#,
         #"["BulkPublishStatus"]"#,
+        // Numbers no date can have: they would overflow the event identity (milliseconds) and
+        // the durations in whole seconds computed from them.
+        #"{"BulkPublishStartTime": 1e300}"#,
+        #"{"BulkPublishCompleteTime": -1e20}"#,
+        #"{"BulkPublishStartTime": "253402300800"}"#,
     ])
     func malformedBodiesThrow(_ json: String) {
         #expect(throws: DecodingError.self) { try decode(json) }
+    }
+
+    @Test func theFirstAndLastSecondsOfYears1To9999AreDates() throws {
+        #expect(try decode(#"{"BulkPublishStartTime":-62135596800}"#).startTime == Date(timeIntervalSince1970: -62_135_596_800))
+        #expect(try decode(#"{"BulkPublishCompleteTime":253402300799}"#).completeTime == Date(timeIntervalSince1970: 253_402_300_799))
     }
 
     @Test func roundTripsThroughJSON() throws {

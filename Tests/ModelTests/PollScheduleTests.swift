@@ -56,6 +56,14 @@ struct PollScheduleTests {
         #expect(abs(PollSchedule.delay(after: state, settings: Self.settings, retryAfter: 2, using: &most) - 5) < 0.001)
     }
 
+    @Test(arguments: [1e6, 1e11, 1e300])
+    func aHintIsHonouredOnlyUpToTheLongestBackoff(hint: Double) {
+        let failure = FailureRecord(since: .now, kind: .throttled, code: "TooManyRequestsException", message: "", consecutiveFailures: 1, reported: false)
+        var most = ConstantGenerator(value: .max)
+        let state = PoolState(lastStatus: .inProgress, failure: failure)
+        #expect(PollSchedule.delay(after: state, settings: Self.settings, retryAfter: hint, using: &most) == Self.settings.errorBackoffMax)
+    }
+
     @Test func lastingErrorsArePolledAtTheIdleCadence() {
         let failure = FailureRecord(since: .now, kind: .lasting, code: "NotAuthorizedException", message: "", consecutiveFailures: 9, reported: true)
         var random = SeededGenerator(state: 1)
@@ -121,5 +129,11 @@ struct RegionThrottleTests {
         var throttle = RegionThrottle(basePause: 1, maximumPause: 8)
         throttle.recordThrottling(in: "us-east-1", at: 0, retryAfter: 30)
         #expect(throttle.pausedUntil(region: "us-east-1", at: 0) == 30)
+    }
+
+    @Test func aHintPausesTheRegionOnlyUpToTheLongestHintedPause() {
+        var throttle = RegionThrottle(basePause: 1, maximumPause: 8, longestHintedPause: 300)
+        throttle.recordThrottling(in: "us-east-1", at: 0, retryAfter: 1e11)
+        #expect(throttle.pausedUntil(region: "us-east-1", at: 0) == 300)
     }
 }

@@ -37,6 +37,7 @@ struct EventTextTests {
     @Test(arguments: [
         (0.0, "0s"), (1.5, "1.5s"), (45, "45s"), (60, "1m"), (125, "2m 5s"), (3600, "1h"),
         (3725, "1h 2m"), (86_400, "1d"), (183_600, "2d 3h"), (-30, "-30s"),
+        (1e300, "an unknown time"), (-1e300, "an unknown time"), (.infinity, "an unknown time"),
     ])
     func durationsReadLikeAPersonWritesThem(_ seconds: TimeInterval, _ text: String) {
         #expect(EventText.duration(seconds) == text)

@@ -49,7 +49,9 @@ public final class EventLoopScheduler: LoopScheduler {
             }
             if let current = armed.deadline, current <= deadline { return }
             armed.task?.cancel()
-            let at = NIODeadline.uptimeNanoseconds(UInt64(max(0, deadline) * 1e9))
+            // A deadline beyond what UInt64 nanoseconds hold (centuries away) waits for ever.
+            let nanoseconds = max(0, deadline) * 1e9
+            let at: NIODeadline = nanoseconds < 9e18 ? .uptimeNanoseconds(UInt64(nanoseconds)) : .distantFuture
             armed.task = eventLoop.scheduleTask(deadline: at) { [weak self] in self?.fire() }
             armed.deadline = deadline
         }

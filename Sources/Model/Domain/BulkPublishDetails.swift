@@ -61,21 +61,27 @@ extension BulkPublishDetails: Codable {
 struct EpochTimestamp: Codable {
     var date: Date
 
+    /// Years 1 to 9999, the range of Python's `datetime`, within which botocore's parser stays.
+    /// A number outside it is no timestamp, and would overflow what is later computed from it
+    /// (event identities in milliseconds, durations in whole seconds).
+    static let validSeconds: ClosedRange<Double> = -62_135_596_800...253_402_300_799
+
     init(_ date: Date) { self.date = date }
 
     init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
         if let seconds = try? container.decode(Double.self) {
-            guard seconds.isFinite else {
-                throw DecodingError.dataCorruptedError(in: container, debugDescription: "timestamp is not a finite number")
+            guard Self.validSeconds.contains(seconds) else {
+                throw DecodingError.dataCorruptedError(
+                    in: container, debugDescription: "timestamp \(seconds) is not a date between the years 1 and 9999")
             }
             date = Date(timeIntervalSince1970: seconds)
             return
         }
         let text = try container.decode(String.self)
-        if let seconds = Double(text), seconds.isFinite {
+        if let seconds = Double(text), Self.validSeconds.contains(seconds) {
             date = Date(timeIntervalSince1970: seconds)
-        } else if let parsed = Self.parseISO8601(text) {
+        } else if let parsed = Self.parseISO8601(text), Self.validSeconds.contains(parsed.timeIntervalSince1970) {
             date = parsed
         } else {
             throw DecodingError.dataCorruptedError(

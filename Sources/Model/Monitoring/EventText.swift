@@ -9,7 +9,8 @@ public enum EventText {
 
     /// A duration like `1h 2m 3s`, `45s` or `2d 3h`; the two largest units are enough to read.
     public static func duration(_ seconds: TimeInterval) -> String {
-        guard seconds.isFinite else { return "an unknown time" }
+        // Beyond what `Int` holds (and any real duration): no whole number of seconds to show.
+        guard seconds.isFinite, seconds.magnitude < 1e15 else { return "an unknown time" }
         if seconds < 0 { return "-" + duration(-seconds) }
         if seconds < 10, seconds != seconds.rounded() {
             return String(format: "%.1fs", seconds)

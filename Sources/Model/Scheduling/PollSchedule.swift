@@ -38,6 +38,10 @@ public enum PollSchedule {
 
     /// The delay after `failure.consecutiveFailures` errors in a row, with an optional hint from
     /// the server of how long to wait.
+    ///
+    /// The hint is honoured up to `errorBackoffMax`, the longest a pool waits after an error: a
+    /// service (or anything between it and us) answering `Retry-After: 99999999999` must not
+    /// silence a pool for millennia.
     public static func errorDelay(
         failure: FailureRecord,
         settings: PoolSettings,
@@ -53,6 +57,6 @@ public enum PollSchedule {
             let ceiling = min(settings.errorBackoffMax, settings.errorBackoffBase * pow(2, exponent))
             delay = random.nextUnit() * ceiling
         }
-        return max(minimumDelay, delay, retryAfter ?? 0)
+        return max(minimumDelay, delay, min(retryAfter ?? 0, settings.errorBackoffMax))
     }
 }

@@ -42,17 +42,21 @@ public struct RegionThrottle: Sendable, Equatable {
     /// The first pause after throttling; it doubles while throttling goes on.
     public let basePause: Double
     public let maximumPause: Double
+    /// The longest pause a hint from the service may ask for; a longer hint is cut to this.
+    public let longestHintedPause: Double
 
-    public init(basePause: Double = 1, maximumPause: Double = 60) {
+    public init(basePause: Double = 1, maximumPause: Double = 60, longestHintedPause: Double = 300) {
         self.basePause = basePause
         self.maximumPause = maximumPause
+        self.longestHintedPause = longestHintedPause
     }
 
     /// Records a throttled response in `region` at `now`; `retryAfter` is the service's hint.
     public mutating func recordThrottling(in region: String, at now: Double, retryAfter: Double? = nil) {
         let strike = (strikes[region] ?? 0) + 1
         strikes[region] = strike
-        let pause = max(min(maximumPause, basePause * Double(1 << min(strike - 1, 20))), retryAfter ?? 0)
+        let hinted = min(retryAfter ?? 0, longestHintedPause)
+        let pause = max(min(maximumPause, basePause * Double(1 << min(strike - 1, 20))), hinted)
         pausedUntil[region] = max(pausedUntil[region] ?? now, now + pause)
     }
 
