@@ -130,15 +130,38 @@ import Model
         }
     }
 
+    /// A pool seen for the first time, and one restored mid-run, with a short stall limit.
+    static let machines: [PoolStateMachine] = {
+        let settings = PoolSettings(stallAfter: 60)
+        let watched = WatchedPool(id: pool, settings: settings)
+        var running = PoolStateMachine(pool: watched)
+        _ = running.observe(BulkPublishDetails(status: .inProgress, startTime: now.addingTimeInterval(-30)), at: now)
+        return [PoolStateMachine(pool: watched), running]
+    }()
+    static let now = Date(timeIntervalSince1970: 1_800_000_000)
+
     @Test func bulkPublishDetailsResponse() {
         let seeds = [
             #"{"IdentityPoolId": "us-east-1:6e1d9e3a-2f4b-4c8d-9a7e-5b3c1f0d2e4a", "BulkPublishStatus": "FAILED", "BulkPublishStartTime": 1.8e9, "BulkPublishCompleteTime": 1800000600.25, "FailureMessage": "Unable to write to Kinesis stream.\nRetry later."}"#,
             #"{"IdentityPoolId": "us-east-1:6e1d9e3a-2f4b-4c8d-9a7e-5b3c1f0d2e4a", "BulkPublishStatus": "IN_PROGRESS", "BulkPublishStartTime": 1800000000}"#,
             #"{"BulkPublishStatus": "NOT_STARTED"}"#,
+            #"{"BulkPublishStatus": "SUCCEEDED", "BulkPublishStartTime": 253402300799, "BulkPublishCompleteTime": -62135596800}"#,
+            // No date at all: must be refused, never carried on into arithmetic that overflows.
+            #"{"BulkPublishStatus": "IN_PROGRESS", "BulkPublishStartTime": 1e300}"#,
         ]
         Self.fuzz(seeds: seeds, salt: 5) { input in
             do {
-                _ = try CognitoSyncClient.decodeDetails(input, for: Self.pool)
+                let details = try CognitoSyncClient.decodeDetails(input, for: Self.pool)
+                // What the loop does with an answer next: the state machine's events and their
+                // text, now and a day later (durations and the stall check use the timestamps).
+                for start in Self.machines {
+                    var machine = start
+                    for now in [Self.now, Self.now.addingTimeInterval(86_400)] {
+                        for event in machine.observe(details, at: now) where event.message.isEmpty || event.identity.isEmpty {
+                            return "an event without message or identity: \(event)"
+                        }
+                    }
+                }
                 return nil
             } catch {
                 let text = String(describing: error)
