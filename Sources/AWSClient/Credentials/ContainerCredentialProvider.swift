@@ -59,15 +59,15 @@ public struct ContainerCredentialProvider: CredentialProvider {
             do {
                 response = try await http.send(.GET, url, headers: headers, timeout: Self.attemptTimeout)
             } catch {
-                lastProblem = "\(url) \(error.description)"
+                lastProblem = "\(SecretLikeText.urlWithoutCredentials(url)) \(error.description)"
                 continue
             }
             guard response.status == 200 else {
-                lastProblem = "\(url) answered HTTP \(response.status)"
+                lastProblem = "\(SecretLikeText.urlWithoutCredentials(url)) answered HTTP \(response.status)"
                 continue
             }
             guard let document = try? JSONDecoder().decode(ContainerCredentialsDocument.self, from: Data(response.body.utf8)) else {
-                lastProblem = "\(url) did not answer with a JSON object of credentials"
+                lastProblem = "\(SecretLikeText.urlWithoutCredentials(url)) did not answer with a JSON object of credentials"
                 continue
             }
             return try document.credentials(source: sourceName)
@@ -91,7 +91,7 @@ public struct ContainerCredentialProvider: CredentialProvider {
         guard let parsed = URL(string: url), let scheme = parsed.scheme?.lowercased(),
               var host = parsed.host, !host.isEmpty
         else {
-            throw CredentialError(.invalidConfiguration, source: sourceName, message: "\(url) is not a valid URL")
+            throw CredentialError(.invalidConfiguration, source: sourceName, message: "\(SecretLikeText.urlWithoutCredentials(url)) is not a valid URL")
         }
         if host.hasPrefix("[") && host.hasSuffix("]") {
             host = String(host.dropFirst().dropLast())
@@ -109,7 +109,7 @@ public struct ContainerCredentialProvider: CredentialProvider {
                     + "address or one of these hosts: \(Self.allowedHTTPHosts.sorted().joined(separator: ", "))")
         default:
             throw CredentialError(
-                .invalidConfiguration, source: sourceName, message: "\(url) must be an http or https URL")
+                .invalidConfiguration, source: sourceName, message: "\(SecretLikeText.urlWithoutCredentials(url)) must be an http or https URL")
         }
     }
 

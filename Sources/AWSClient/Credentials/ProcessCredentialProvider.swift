@@ -115,14 +115,17 @@ public struct ProcessCredentialProvider: CredentialProvider {
         CredentialError(.processFailed, source: sourceName, message: message)
     }
 
-    /// The stderr excerpt for a failure message: printable, on one line, bounded.
+    /// The stderr excerpt for a failure message: printable, on one line, bounded, and without
+    /// anything shaped like a key (a helper run with `set -x`, or one that echoes its JSON before
+    /// failing, would otherwise put the keys in the journal; botocore quotes stderr as it is).
     static func quote(_ stderr: Data) -> String {
+        let wasCut = stderr.count >= stderrQuoteLimit
         let text = String(decoding: stderr.prefix(stderrQuoteLimit), as: UTF8.self)
         let cleaned = String(String.UnicodeScalarView(text.unicodeScalars.map { scalar in
             scalar.properties.generalCategory == .control ? " " : scalar
         })).trimmingCharacters(in: .whitespaces)
         guard !cleaned.isEmpty else { return "" }
-        return ": " + cleaned + (stderr.count >= stderrQuoteLimit ? "…" : "")
+        return ": " + SecretLikeText.redactingKeys(cleaned, wasCut: wasCut) + (wasCut ? "…" : "")
     }
 
     /// Reads botocore's version-1 format.

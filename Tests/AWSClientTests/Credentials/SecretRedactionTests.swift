@@ -92,6 +92,49 @@ struct SecretRedactionTests {
         expectRedacted(try #require(await failure { try await ProcessCredentialProvider(command: failing, environment: [:]).credentials() }))
     }
 
+    @Test func processErrorsQuoteStderrWithoutKeys() async throws {
+        let directory = try ScratchDirectory()
+        let json = "{\"Version\": 1, \"AccessKeyId\": \"AKIDEXAMPLE\", \"SecretAccessKey\": \"\(Self.secret)\", \"SessionToken\": \"\(Self.token)\"}"
+        // A helper that echoes its answer to stderr and then fails, as `set -x` would show it.
+        let echoing = try directory.script("echoing", "echo '+ printf \(json)' >&2; echo 'SSO session expired; run aws sso login' >&2; exit 1")
+        let error = try #require(await failure { try await ProcessCredentialProvider(command: echoing, environment: [:]).credentials() })
+        expectRedacted(error)
+        #expect(String(describing: error).contains("SSO session expired; run aws sso login"), "\(error)")
+        #expect(String(describing: error).contains("[redacted]"), "\(error)")
+
+        // A key cut in two by the quote's limit: its first part is not shown either.
+        let padding = String(repeating: "x ", count: 500)
+        let cut = try directory.script("cut", "printf '%s%s' '\(padding)' '\(Self.secret)' >&2; exit 1")
+        expectRedacted(try #require(await failure { try await ProcessCredentialProvider(command: cut, environment: [:]).credentials() }))
+    }
+
+    @Test func containerErrorsDoNotShowTheURLsUserOrQuery() async throws {
+        let url = "http://user:\(Self.secret)@127.0.0.1:9/creds?token=\(Self.token)"
+        let error = try #require(await failure {
+            try await ContainerCredentialProvider(
+                environment: ["AWS_CONTAINER_CREDENTIALS_FULL_URI": url], httpClient: .shared, retryDelay: .zero
+            ).credentials()
+        })
+        expectRedacted(error)
+        #expect(String(describing: error).contains("http://***@127.0.0.1:9/creds?…"), "\(error)")
+    }
+
+    @Test(arguments: [
+        ("key \(secret) and token \(token).", "key [redacted] and token [redacted]."),
+        ("/usr/local/lib/cognitosyncwatcher/alertonfailedscript", "/usr/local/lib/cognitosyncwatcher/alertonfailedscript"),
+        ("arn:aws:iam::123456789012:role/MyRole", "arn:aws:iam::123456789012:role/MyRole"),
+        ("Unable to locate credentials. You can configure credentials by running aws configure.",
+         "Unable to locate credentials. You can configure credentials by running aws configure."),
+    ])
+    func keyShapedRunsAreRedacted(_ text: String, _ expected: String) {
+        #expect(SecretLikeText.redactingKeys(text) == expected)
+    }
+
+    @Test func aCutTextLosesItsLastRun() {
+        #expect(SecretLikeText.redactingKeys("error: wJalrXUtnF", wasCut: true) == "error: [redacted]")
+        #expect(SecretLikeText.redactingKeys("error: wJalrXUtnF", wasCut: false) == "error: wJalrXUtnF")
+    }
+
     @Test func endpointErrorsDoNotQuoteResponses() async throws {
         let leaky = "{\"AccessKeyId\": \"A\", \"SecretAccessKey\": \"\(Self.secret)\", \"Token\": \"\(Self.token)\"}"
         let server = try await LoopbackHTTPServer { request in
