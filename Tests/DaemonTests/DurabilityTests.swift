@@ -134,6 +134,22 @@ struct DurabilityTests {
         #expect(states.keys.sorted() == [H.c])
     }
 
+    @Test func aPoolRemovedAndAddedAgainKeepsOnlyItsNewSchedule() async {
+        let harness = H(configuration: H.configuration([H.a, H.b]), scripts: [
+            H.a: [(0, Answer.details(.notStarted))], H.b: [(0, Answer.details(.notStarted))],
+        ])
+        await harness.start()
+        await harness.advance(by: 10)
+        await harness.loop.reload(configuration: H.configuration([H.b]))
+        await harness.advance(by: 10)
+        await harness.loop.reload(configuration: H.configuration([H.a, H.b]))
+        await harness.loop.settle()
+        await harness.advance(by: 680)
+        // Polled at 0, again when added back at 20, then at the idle cadence: the entry queued
+        // for 600 before the removal must not count as one of the new schedule's.
+        #expect(harness.fetcher.pollTimes(of: H.a) == [0, 20, 620])
+    }
+
     @Test func shutdownLetsPollsInFlightFinishAndSavesThem() async throws {
         let gated = GatedFetcher(answer: BulkPublishDetails(status: .failed, startTime: Date(timeIntervalSince1970: 1_800_000_000), failureMessage: "x"))
         let store = MemoryStateStore()

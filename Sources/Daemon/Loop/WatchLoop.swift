@@ -47,6 +47,9 @@ public actor WatchLoop {
     private var due = Heap<DuePoll>()
     private var inFlight: [IdentityPoolID: InFlight] = [:]
     private var nextToken: UInt64 = 0
+    /// The generation of the latest due entry, counted over all pools: a pool removed and added
+    /// again by a reload must not find its old heap entries matching its new generations.
+    private var lastGeneration: UInt64 = 0
     private var limiter: RequestRateLimiter
     private var regionThrottle = RegionThrottle()
     private var rateLimitedUntil: Double?
@@ -308,7 +311,8 @@ public actor WatchLoop {
         guard var entry = entries[id] else { return }
         let dueAt = now + delay
         if onlyIfEarlier, entry.dueAt <= dueAt { return }
-        entry.generation &+= 1
+        lastGeneration &+= 1
+        entry.generation = lastGeneration
         entry.dueAt = dueAt
         entries[id] = entry
         due.insert(DuePoll(dueAt: dueAt, pool: id, generation: entry.generation))
