@@ -8,10 +8,6 @@ public struct EndpointConfigurationError: Error, Sendable, Equatable, CustomStri
         case invalidRegion
         /// A boolean setting held something other than `true` or `false`.
         case invalidBoolean
-        /// A custom endpoint was combined with FIPS.
-        case customEndpointWithFIPS
-        /// A custom endpoint was combined with dual-stack.
-        case customEndpointWithDualStack
         /// The endpoint URL is not an absolute http(s) URL with a valid host.
         case invalidEndpointURL
         /// The endpoint URL uses plain http to a host that is not loopback.

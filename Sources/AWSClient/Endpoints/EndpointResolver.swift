@@ -34,22 +34,12 @@ public struct EndpointResolver: Sendable {
         let useDualStack = try Self.flag(settings.useDualStack, "AWS_USE_DUALSTACK_ENDPOINT", in: environment)
 
         if let (text, source, origin) = try customEndpoint(settings: settings, environment: environment) {
-            if useFIPS {
-                throw EndpointConfigurationError(
-                    .customEndpointWithFIPS,
-                    "A custom endpoint (\(origin)) cannot be combined with FIPS; "
-                        + "remove the endpoint URL or turn FIPS off (AWS_USE_FIPS_ENDPOINT)."
-                )
-            }
-            if useDualStack {
-                throw EndpointConfigurationError(
-                    .customEndpointWithDualStack,
-                    "A custom endpoint (\(origin)) cannot be combined with dual-stack; "
-                        + "remove the endpoint URL or turn dual-stack off (AWS_USE_DUALSTACK_ENDPOINT)."
-                )
-            }
+            // As botocore: a custom endpoint turns FIPS and dual-stack off (it sets both to
+            // false before the endpoint rules run), so a fleet-wide AWS_USE_FIPS_ENDPOINT does
+            // not stop a tool pointed at a local endpoint. The description says so.
             let url = try EndpointURLValidation.validate(text, origin: origin)
-            return ResolvedEndpoint(url: url, source: source, signingRegion: region)
+            let ignored = (useFIPS ? ["FIPS"] : []) + (useDualStack ? ["dual-stack"] : [])
+            return ResolvedEndpoint(url: url, source: source, signingRegion: region, ignoredVariants: ignored)
         }
 
         let partition = AWSPartition.partition(for: region)

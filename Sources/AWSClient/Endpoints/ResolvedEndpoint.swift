@@ -18,6 +18,9 @@ public struct ResolvedEndpoint: Sendable, Equatable, CustomStringConvertible {
     public let source: Source
     /// The region requests are signed for.
     public let signingRegion: String
+    /// Endpoint variants that were asked for but do not apply to a custom endpoint
+    /// (`FIPS`, `dual-stack`), as botocore ignores them there.
+    public var ignoredVariants: [String] = []
 
     public var description: String {
         let origin =
@@ -27,6 +30,7 @@ public struct ResolvedEndpoint: Sendable, Equatable, CustomStringConvertible {
             case .partition(let id, let fips, let dualStack):
                 "partition \(id)" + (fips ? ", FIPS" : "") + (dualStack ? ", dual-stack" : "")
             }
-        return "\(url.absoluteString) (\(origin), signing region \(signingRegion))"
+        let ignored = ignoredVariants.isEmpty ? "" : "; \(ignoredVariants.joined(separator: " and ")) not applied to a custom endpoint"
+        return "\(url.absoluteString) (\(origin), signing region \(signingRegion)\(ignored))"
     }
 }

@@ -167,30 +167,25 @@ struct EndpointResolverTests {
 
     @Test(
         arguments: [
+            (EndpointSettings(endpointURL: "https://example.com", useFIPS: true), [:], ["FIPS"]),
+            (EndpointSettings(endpointURL: "https://example.com", useDualStack: true), [:], ["dual-stack"]),
+            (EndpointSettings(), ["AWS_ENDPOINT_URL": "https://example.com", "AWS_USE_FIPS_ENDPOINT": "true"], ["FIPS"]),
             (
-                EndpointSettings(endpointURL: "https://example.com", useFIPS: true), [:],
-                EndpointConfigurationError.Reason.customEndpointWithFIPS
+                EndpointSettings(useDualStack: true),
+                ["AWS_ENDPOINT_URL_COGNITO_SYNC": "https://example.com", "AWS_USE_FIPS_ENDPOINT": "true"],
+                ["FIPS", "dual-stack"]
             ),
-            (
-                EndpointSettings(endpointURL: "https://example.com", useDualStack: true), [:],
-                .customEndpointWithDualStack
-            ),
-            (
-                EndpointSettings(), ["AWS_ENDPOINT_URL": "https://example.com", "AWS_USE_FIPS_ENDPOINT": "true"],
-                .customEndpointWithFIPS
-            ),
-            (
-                EndpointSettings(useDualStack: true), ["AWS_ENDPOINT_URL_COGNITO_SYNC": "https://example.com"],
-                .customEndpointWithDualStack
-            ),
-        ] as [(EndpointSettings, [String: String], EndpointConfigurationError.Reason)]
+        ] as [(EndpointSettings, [String: String], [String])]
     )
-    func customEndpointsExcludeFIPSAndDualStack(
+    func aCustomEndpointIsUsedAsItIsWithFIPSAndDualStackOffAsBotocoreDoes(
         settings: EndpointSettings,
         environment: [String: String],
-        reason: EndpointConfigurationError.Reason
-    ) {
-        #expect(Self.failure("us-east-1", settings, environment: environment)?.reason == reason)
+        ignored: [String]
+    ) throws {
+        let endpoint = try Self.resolve("us-east-1", settings, environment: environment)
+        #expect(endpoint.url.absoluteString == "https://example.com")
+        #expect(endpoint.ignoredVariants == ignored)
+        #expect(endpoint.description.contains("not applied to a custom endpoint"))
     }
 
     @Test(arguments: [
