@@ -6,8 +6,9 @@
 /// - A retry quota shared by the client: 500 tokens, a retry costs 5 (10 after a timeout); a
 ///   call that succeeds without retrying refunds 1, one that succeeds after retrying refunds
 ///   what its last retry took. When the quota is empty, failures are not retried.
-/// - A server hint (`x-amz-retry-after`, `Retry-After`) replaces the computed delay, capped at
-///   ``maxBackoff``; botocore 1.43's default standard mode ignores the hint, newer SDKs honour it.
+/// - A server hint (`x-amz-retry-after`, `Retry-After`) moves the computed delay `t` within
+///   `t…t+5 s` (and never past ``maxBackoff``), as the newer SDKs' retry behaviour does; botocore
+///   1.43's default standard mode ignores it. A hint of 0 cannot make a retry immediate.
 ///
 /// The strategy is a value holding configuration and a reference to the shared ``RetryQuota``;
 /// each call keeps its own ``RetryState``, so concurrent calls need no further locking.
@@ -16,6 +17,8 @@ public struct StandardRetryStrategy: Sendable {
     public static let defaultMaxAttempts = 3
     /// botocore's `_MAX_BACKOFF`.
     public static let defaultMaxBackoff = Duration.seconds(20)
+    /// How much longer than the computed delay a server's hint may make a retry wait.
+    public static let longestHintExtension = Duration.seconds(5)
     /// Quota taken by a retry (`_RETRY_COST`).
     public static let retryCost = 5
     /// Quota taken by a retry after a timeout (`_TIMEOUT_RETRY_REQUEST`).
@@ -59,7 +62,10 @@ public struct StandardRetryStrategy: Sendable {
             return .giveUp(.retryQuotaExhausted)
         }
         state.acquiredCapacity = cost
-        let delay = failure.retryAfter.map { min($0, maxBackoff) } ?? backoff(afterAttempt: state.attempt)
+        let computed = backoff(afterAttempt: state.attempt)
+        let delay = failure.retryAfter.map { hint in
+            min(max(hint, computed), computed + Self.longestHintExtension, max(computed, maxBackoff))
+        } ?? computed
         state.attempt += 1
         return .retry(after: delay)
     }

@@ -100,12 +100,14 @@ struct StandardRetryStrategyTests {
         #expect(delay >= .zero && delay <= .seconds(1))
     }
 
+    /// With a random draw of 0.25 the first retry's computed delay is 0.25 s; a hint moves it
+    /// within 0.25…5.25 s.
     @Test(arguments: [
         (Duration.milliseconds(1500), Duration.milliseconds(1500)),
-        (.zero, .zero),
-        (.seconds(45), .seconds(20)),
+        (.zero, .milliseconds(250)),
+        (.seconds(45), .milliseconds(5250)),
     ])
-    func aServerHintReplacesTheComputedDelayUpToTheCap(hint: Duration, delay: Duration) {
+    func aServerHintMovesTheComputedDelayByAtMostFiveSeconds(hint: Duration, delay: Duration) {
         let failure = AttemptFailure.service(
             AWSServiceError(
                 statusCode: 429,
