@@ -66,6 +66,22 @@ struct DurabilityTests {
         #expect(harness.sink.kinds == [.failed], "the latest run is reported rather than lost")
     }
 
+    @Test func aStateFileThatCannotBeReadIsLeftWhereItIs() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let store = try FileStateStore(directory: directory.url)
+        // A directory in a state file's place fails to read (EISDIR) whoever runs the test;
+        // permissions would not, for root.
+        let unreadable = directory.url.appendingPathComponent("pools/\(H.a.rawValue).json")
+        try FileManager.default.createDirectory(at: unreadable, withIntermediateDirectories: false)
+        let (states, warnings) = store.loadAll()
+        #expect(states.isEmpty)
+        #expect(warnings.count == 1)
+        #expect(warnings.first?.contains("cannot read the state file") == true)
+        #expect(warnings.first?.contains("left as it is") == true)
+        #expect(FileManager.default.fileExists(atPath: unreadable.path), "not moved aside")
+    }
+
     @Test func aStateFileFromANewerVersionIsMovedAsideNotMisread() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }

@@ -51,9 +51,18 @@ public struct FileStateStore: PoolStateStore {
         for name in names.sorted() where name.hasSuffix(".json") && !name.hasPrefix(".") {
             let file = poolsDirectory.appendingPathComponent(name)
             let rawID = String(name.dropLast(".json".count))
+            // A file that cannot be read now (EIO, EMFILE, EACCES) may be fine later: it is left
+            // where it is. Only one whose content is wrong is moved aside.
+            let data: Data
+            do {
+                data = try Data(contentsOf: file)
+            } catch {
+                warnings.append("cannot read the state file \(file.path) (\(Self.describe(error))); left as it is, "
+                    + "and the pool starts afresh until it can be read, so its latest run may be reported again")
+                continue
+            }
             do {
                 let id = try IdentityPoolID(validating: rawID)
-                let data = try Data(contentsOf: file)
                 states[id] = try JSONDecoder().decode(PoolState.self, from: data)
             } catch {
                 let aside = file.path + ".corrupt-\(Int(Date().timeIntervalSince1970))"
