@@ -132,7 +132,7 @@ public struct CredentialChain: CredentialProvider {
                 retryDelay: options.containerRetryDelay),
             InstanceMetadataCredentialProvider(
                 environment: environment, httpClient: httpClient, endpoint: options.instanceMetadataEndpoint,
-                now: options.now),
+                profile: name, locations: locations, now: options.now),
         ]
         self.providers = providers
         self.profileChoice = ProfileChoice(name: name, origin: origin, locations: locations, systemd: systemd)

@@ -12,10 +12,13 @@ public import AWSSigning
 /// to IMDSv1 (the same GETs without a token) unless `AWS_EC2_METADATA_V1_DISABLED=true`; so does
 /// this. An unreachable service or an instance without a role means "not configured".
 ///
-/// Settings (environment, as botocore): `AWS_EC2_METADATA_DISABLED`,
-/// `AWS_EC2_METADATA_SERVICE_ENDPOINT`, `AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE` (IPv4/IPv6),
-/// `AWS_IMDS_USE_IPV6`, `AWS_METADATA_SERVICE_TIMEOUT` (seconds, default 1) and
-/// `AWS_METADATA_SERVICE_NUM_ATTEMPTS` (default 1).
+/// Settings, as botocore: `AWS_EC2_METADATA_DISABLED` (environment only), and from the
+/// environment or else the profile in the config file: `AWS_EC2_METADATA_SERVICE_ENDPOINT`
+/// (`ec2_metadata_service_endpoint`), `AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE`
+/// (`ec2_metadata_service_endpoint_mode`, IPv4/IPv6), `AWS_IMDS_USE_IPV6` (`imds_use_ipv6`),
+/// `AWS_METADATA_SERVICE_TIMEOUT` (`metadata_service_timeout`, seconds, default 1),
+/// `AWS_METADATA_SERVICE_NUM_ATTEMPTS` (`metadata_service_num_attempts`, default 1) and
+/// `AWS_EC2_METADATA_V1_DISABLED` (`ec2_metadata_v1_disabled`).
 public struct InstanceMetadataCredentialProvider: CredentialProvider {
     static let defaultIPv4Endpoint = "http://169.254.169.254/"
     static let defaultIPv6Endpoint = "http://[fd00:ec2::254]/"
@@ -30,6 +33,8 @@ public struct InstanceMetadataCredentialProvider: CredentialProvider {
     private let http: CredentialEndpointHTTP
     private let endpointOverride: String?
     private let now: @Sendable () -> Date
+    /// The profile whose config-file settings apply where the environment sets nothing.
+    private var profile: (name: String, locations: SharedFileLocations)?
 
     /// - Parameters:
     ///   - endpoint: beats `AWS_EC2_METADATA_SERVICE_ENDPOINT`; tests point it at a loopback server.
@@ -44,7 +49,16 @@ public struct InstanceMetadataCredentialProvider: CredentialProvider {
         self.now = now
     }
 
-    /// The settings read from the environment.
+    /// The same provider, reading its settings from `profile` in the config file too.
+    init(
+        environment: [String: String], httpClient: HTTPClient, endpoint: String?, profile: String,
+        locations: SharedFileLocations, now: @escaping @Sendable () -> Date
+    ) {
+        self.init(environment: environment, httpClient: httpClient, endpoint: endpoint, now: now)
+        self.profile = (profile, locations)
+    }
+
+    /// The settings read from the environment and the profile.
     struct Settings: Equatable {
         var endpoint: String
         var timeout: Duration
@@ -59,7 +73,7 @@ public struct InstanceMetadataCredentialProvider: CredentialProvider {
             throw CredentialError(
                 .requestFailed, source: sourceName,
                 message: "no IMDSv2 token could be fetched from \(settings.endpoint) and IMDSv1 is disabled "
-                    + "(AWS_EC2_METADATA_V1_DISABLED)")
+                    + "(AWS_EC2_METADATA_V1_DISABLED or ec2_metadata_v1_disabled)")
         }
         var headers: [(String, String)] = []
         if let token {
@@ -82,21 +96,26 @@ public struct InstanceMetadataCredentialProvider: CredentialProvider {
         if environment["AWS_EC2_METADATA_DISABLED"]?.lowercased() == "true" {
             throw .notConfigured(sourceName, "AWS_EC2_METADATA_DISABLED is true")
         }
+        // A config file that cannot be read has already stopped the chain at its own step.
+        let fromProfile = profile.flatMap { try? SharedProfiles.load($0.locations, source: sourceName).configProfile($0.name) } ?? [:]
+        func setting(_ variable: String, _ key: String) -> String? {
+            environment[variable] ?? fromProfile[key]
+        }
         let endpoint: String
         if let endpointOverride {
             endpoint = endpointOverride
-        } else if let custom = environment["AWS_EC2_METADATA_SERVICE_ENDPOINT"], !custom.isEmpty {
+        } else if let custom = setting("AWS_EC2_METADATA_SERVICE_ENDPOINT", "ec2_metadata_service_endpoint"), !custom.isEmpty {
             endpoint = custom
-        } else if let mode = environment["AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE"] {
+        } else if let mode = setting("AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE", "ec2_metadata_service_endpoint_mode") {
             switch mode.lowercased() {
             case "ipv4": endpoint = Self.defaultIPv4Endpoint
             case "ipv6": endpoint = Self.defaultIPv6Endpoint
             default:
                 throw CredentialError(
                     .invalidConfiguration, source: sourceName,
-                    message: "AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE must be IPv4 or IPv6")
+                    message: "AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE (ec2_metadata_service_endpoint_mode) must be IPv4 or IPv6")
             }
-        } else if environment["AWS_IMDS_USE_IPV6"]?.lowercased() == "true" {
+        } else if setting("AWS_IMDS_USE_IPV6", "imds_use_ipv6")?.lowercased() == "true" {
             endpoint = Self.defaultIPv6Endpoint
         } else {
             endpoint = Self.defaultIPv4Endpoint
@@ -108,13 +127,13 @@ public struct InstanceMetadataCredentialProvider: CredentialProvider {
         }
         return Settings(
             endpoint: endpoint,
-            timeout: .seconds(try wholeNumber("AWS_METADATA_SERVICE_TIMEOUT", default: 1)),
-            attempts: try wholeNumber("AWS_METADATA_SERVICE_NUM_ATTEMPTS", default: 1),
-            v1Disabled: environment["AWS_EC2_METADATA_V1_DISABLED"]?.lowercased() == "true")
+            timeout: .seconds(try wholeNumber(setting("AWS_METADATA_SERVICE_TIMEOUT", "metadata_service_timeout"), "AWS_METADATA_SERVICE_TIMEOUT (metadata_service_timeout)", default: 1)),
+            attempts: try wholeNumber(setting("AWS_METADATA_SERVICE_NUM_ATTEMPTS", "metadata_service_num_attempts"), "AWS_METADATA_SERVICE_NUM_ATTEMPTS (metadata_service_num_attempts)", default: 1),
+            v1Disabled: setting("AWS_EC2_METADATA_V1_DISABLED", "ec2_metadata_v1_disabled")?.lowercased() == "true")
     }
 
-    private func wholeNumber(_ name: String, default fallback: Int) throws(CredentialError) -> Int {
-        guard let text = environment[name] else { return fallback }
+    private func wholeNumber(_ value: String?, _ name: String, default fallback: Int) throws(CredentialError) -> Int {
+        guard let text = value else { return fallback }
         guard let value = Int(text.trimmingCharacters(in: .whitespaces)), value >= 0 else {
             throw CredentialError(.invalidConfiguration, source: sourceName, message: "\(name) must be a whole number")
         }

@@ -90,6 +90,37 @@ struct InstanceMetadataCredentialProviderTests {
         #expect(server.requests.count == 1)
     }
 
+    @Test func imdsV1CanBeDisabledInTheProfileAsInBotocore() async throws {
+        let directory = try ScratchDirectory()
+        let config = try directory.write("config", "[profile fleet]\nec2_metadata_v1_disabled = true\n")
+        let server = try await Self.metadataService(tokenReply: .status(.forbidden))
+        let provider = InstanceMetadataCredentialProvider(
+            environment: [:], httpClient: .shared, endpoint: server.baseURL, profile: "fleet",
+            locations: SharedFileLocations(environment: ["AWS_CONFIG_FILE": config, "HOME": directory.path]),
+            now: { Date() })
+        let error = await #expect(throws: CredentialError.self) { try await provider.credentials() }
+        try await server.shutdown()
+        #expect(error?.code == .requestFailed)
+        #expect(server.requests.count == 1, "no IMDSv1 request after the refused token")
+    }
+
+    @Test func theEnvironmentWinsOverTheProfile() throws {
+        let directory = try ScratchDirectory()
+        let config = try directory.write("config", "[default]\nmetadata_service_timeout = 7\nmetadata_service_num_attempts = 4\n")
+        let locations = SharedFileLocations(environment: ["AWS_CONFIG_FILE": config, "HOME": directory.path])
+        let fromProfile = try InstanceMetadataCredentialProvider(
+            environment: [:], httpClient: .shared, endpoint: nil, profile: "default", locations: locations, now: { Date() }
+        ).settings()
+        #expect(fromProfile.timeout == .seconds(7))
+        #expect(fromProfile.attempts == 4)
+        let fromEnvironment = try InstanceMetadataCredentialProvider(
+            environment: ["AWS_METADATA_SERVICE_TIMEOUT": "2"], httpClient: .shared, endpoint: nil, profile: "default",
+            locations: locations, now: { Date() }
+        ).settings()
+        #expect(fromEnvironment.timeout == .seconds(2))
+        #expect(fromEnvironment.attempts == 4)
+    }
+
     @Test func disabledByEnvironmentMakesNoRequest() async throws {
         let server = try await Self.metadataService()
         await expectNotConfigured(InstanceMetadataCredentialProvider(
