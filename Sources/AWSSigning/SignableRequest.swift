@@ -65,7 +65,8 @@ public struct SignableRequest: Sendable {
         URLComponents(url: url, resolvingAgainstBaseURL: false).flatMap(hostHeaderValue(for:))
     }
 
-    private static func hostHeaderValue(for components: URLComponents) -> String? {
+    /// The same, for a URL already taken apart.
+    public static func hostHeaderValue(for components: URLComponents) -> String? {
         guard let rawHost = components.percentEncodedHost, !rawHost.isEmpty else {
             return nil
         }

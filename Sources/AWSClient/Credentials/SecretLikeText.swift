@@ -36,17 +36,21 @@ enum SecretLikeText {
     /// `url` without its user info and query, either of which may carry a token:
     /// `http://user:pass@host/path?token=x` becomes `http://***@host/path?…`.
     static func urlWithoutCredentials(_ url: String) -> String {
-        var shown = Substring(url)
-        var suffix = ""
-        if let query = shown.firstIndex(where: { $0 == "?" || $0 == "#" }) {
-            shown = shown[..<query]
-            suffix = "?…"
+        guard let query = url.firstIndex(where: { $0 == "?" || $0 == "#" }) else { return hidingUserInfo(url) }
+        return hidingUserInfo(url[..<query]) + "?…"
+    }
+
+    /// `url` with everything between the scheme's `://` (or the start) and the last `@` shown as
+    /// `***`. Up to the last `@`, not the first `/`: a password may hold an unescaped `/`, and
+    /// then the URL does not parse, which is just when its text ends up in a message.
+    static func hidingUserInfo(_ url: some StringProtocol) -> String {
+        var shown = String(url)
+        if let at = shown.lastIndex(of: "@") {
+            let start = shown.range(of: "://").map(\.upperBound) ?? shown.startIndex
+            if start <= at {
+                shown.replaceSubrange(start..<at, with: "***")
+            }
         }
-        // Up to the last `@`, not the first `/`: a password may hold an unescaped `/`, and then
-        // the URL does not parse, which is just when its text ends up in a message.
-        if let schemeEnd = shown.range(of: "://"), let at = shown[schemeEnd.upperBound...].lastIndex(of: "@") {
-            return String(shown[..<schemeEnd.upperBound]) + "***" + String(shown[at...]) + suffix
-        }
-        return String(shown) + suffix
+        return shown
     }
 }

@@ -135,13 +135,7 @@ enum EndpointURLValidation {
 
     /// The URL as it may appear in a message: bounded, printable, and without anything before an '@'.
     static func redacted(_ text: String) -> String {
-        var shown = text
-        if let at = shown.lastIndex(of: "@") {
-            let start = shown.range(of: "://").map(\.upperBound) ?? shown.startIndex
-            if start <= at {
-                shown.replaceSubrange(start..<at, with: "***")
-            }
-        }
+        let shown = SecretLikeText.hidingUserInfo(text)
         let printable = String(shown.unicodeScalars.filter { !$0.properties.generalCategory.isControl })
         return "\"" + (printable.count > 120 ? printable.prefix(120) + "…" : printable) + "\""
     }

@@ -17,7 +17,7 @@ struct RequestTarget: Sendable {
     /// `nil` when the endpoint URL has no host (validation refuses such URLs earlier).
     init?(_ endpoint: ResolvedEndpoint) {
         guard let components = URLComponents(url: endpoint.url, resolvingAgainstBaseURL: false),
-            let host = SignableRequest.hostHeaderValue(for: endpoint.url)
+            let host = SignableRequest.hostHeaderValue(for: components)
         else {
             return nil
         }
