@@ -1,5 +1,6 @@
 import Foundation
 import Model
+import NetworkTestSupport
 import Simulator
 import Testing
 
@@ -17,11 +18,11 @@ struct BotocoreInteropTests {
     except ImportError:
         print("botocore is not installed: pip install botocore", file=sys.stderr)
         sys.exit(3)
-    port, calls = sys.argv[1], json.loads(sys.argv[2])
+    port, calls, ca_file = sys.argv[1], json.loads(sys.argv[2]), sys.argv[3]
     results = []
     for call in calls:
         client = botocore.session.get_session().create_client(
-            "cognito-sync", region_name=call["pool"].split(":")[0], endpoint_url="http://127.0.0.1:" + port,
+            "cognito-sync", region_name=call["pool"].split(":")[0], endpoint_url="https://127.0.0.1:" + port, verify=ca_file,
             aws_access_key_id=call["key"], aws_secret_access_key=call["secret"],
             config=Config(retries={"mode": "standard", "total_max_attempts": 1}))
         try:
@@ -69,7 +70,7 @@ struct BotocoreInteropTests {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         let encodedCalls = String(decoding: try JSONEncoder().encode(calls), as: UTF8.self)
-        process.arguments = ["python3", "-c", Self.script, String(port), encodedCalls]
+        process.arguments = ["python3", "-c", Self.script, String(port), encodedCalls, TestTLS.caFile]
         let output = Pipe(), errors = Pipe()
         process.standardOutput = output
         process.standardError = errors

@@ -1,5 +1,6 @@
 import Foundation
 import Model
+import NetworkTestSupport
 import Simulator
 import Synchronization
 import Testing
@@ -84,7 +85,7 @@ struct FaultTests {
     @Test func slowWaitsOnTheEventLoopWithTheSystemClock() async throws {
         let scenario = try scenario(FaultRule(.slow, delaySeconds: 0.05))
         let simulator = Simulator(scenario: scenario, clock: SystemClock(), logger: quietLogger)
-        let server = try await SimulatorServer.start(simulator: simulator, logger: quietLogger)
+        let server = try await SimulatorServer.start(simulator: simulator, tls: TestTLS.server, logger: quietLogger)
         let harness = Harness(simulator: simulator, server: server, clock: ManualClock())
         let started = ContinuousClock.now
         let response: TestResponse

@@ -1,5 +1,6 @@
 import Foundation
 import Model
+import NetworkTestSupport
 import Simulator
 import Testing
 
@@ -72,7 +73,7 @@ struct ServerTests {
 
     @Test func shutdownClosesOpenConnectionsAndStopsListening() async throws {
         let simulator = Simulator(scenario: try standardScenario(), clock: ManualClock(), logger: quietLogger)
-        let server = try await SimulatorServer.start(simulator: simulator, logger: quietLogger)
+        let server = try await SimulatorServer.start(simulator: simulator, tls: TestTLS.server, logger: quietLogger)
         let harness = Harness(simulator: simulator, server: server, clock: ManualClock())
         let closedByServer = try await harness.client.withConnection { connection in
             _ = try await connection.send(harness.signed(pool: PoolIDs.succeeding, at: simulator.clock.now()))

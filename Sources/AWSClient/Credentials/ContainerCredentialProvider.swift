@@ -1,4 +1,3 @@
-public import AsyncHTTPClient
 public import AWSSigning
 import Foundation
 import NIOHTTP1
@@ -37,11 +36,11 @@ public struct ContainerCredentialProvider: CredentialProvider {
     ///   - baseURL: what a relative URI is appended to; tests point it at a loopback server.
     ///   - retryDelay: the pause between attempts (botocore's 1 s).
     public init(
-        environment: [String: String], httpClient: HTTPClient,
+        environment: [String: String], transport: HTTPTransport,
         baseURL: String = ContainerCredentialProvider.defaultBaseURL, retryDelay: Duration = .seconds(1)
     ) {
         self.environment = environment
-        self.http = CredentialEndpointHTTP(client: httpClient)
+        self.http = CredentialEndpointHTTP(transport: transport, proxies: .direct)
         self.baseURL = baseURL
         self.retryDelay = retryDelay
     }

@@ -1,4 +1,3 @@
-public import AsyncHTTPClient
 public import Foundation
 public import AWSSigning
 
@@ -92,22 +91,14 @@ public struct CredentialChain: CredentialProvider {
     ///
     /// - Parameters:
     ///   - environment: the process environment, handed in.
-    ///   - httpClient: used for the container and instance metadata endpoints.
+    ///   - transport: used for the container and instance metadata endpoints; the container
+    ///     endpoint is always reached directly, instance metadata through the environment's
+    ///     proxies unless `NO_PROXY` covers it, as in botocore.
     ///   - profile: a profile chosen explicitly (a `--profile` option or the configuration file);
     ///     nil to take it from the environment.
-    public init(environment: [String: String], httpClient: HTTPClient, profile: String? = nil, options: Options = Options()) {
-        let origin: String?
-        let name: String
-        if let profile {
-            (name, origin) = (profile, "the configured profile")
-        } else if let fromEnvironment = environment["AWS_DEFAULT_PROFILE"] {
-            (name, origin) = (fromEnvironment, "AWS_DEFAULT_PROFILE")
-        } else if let fromEnvironment = environment["AWS_PROFILE"] {
-            (name, origin) = (fromEnvironment, "AWS_PROFILE")
-        } else {
-            (name, origin) = ("default", nil)
-        }
-        let explicit = profile != nil
+    public init(environment: [String: String], transport: HTTPTransport, profile: String? = nil, options: Options = Options()) {
+        let selection = ProfileSelection(configured: profile, environment: environment)
+        let (name, origin, explicit) = (selection.name, selection.origin, selection.isExplicit)
         let locations = SharedFileLocations(environment: environment)
         let systemd = SystemdCredentialProvider(name: options.systemdCredentialName, profile: name, environment: environment)
         func unsupported(_ kind: UnsupportedProfileSetting.Kind) -> UnsupportedProfileSetting {
@@ -128,10 +119,10 @@ public struct CredentialChain: CredentialProvider {
             SharedFileCredentialProvider(.config, profile: name, path: locations.configFile),
             systemd,
             ContainerCredentialProvider(
-                environment: environment, httpClient: httpClient, baseURL: options.containerBaseURL,
+                environment: environment, transport: transport, baseURL: options.containerBaseURL,
                 retryDelay: options.containerRetryDelay),
             InstanceMetadataCredentialProvider(
-                environment: environment, httpClient: httpClient, endpoint: options.instanceMetadataEndpoint,
+                environment: environment, transport: transport, endpoint: options.instanceMetadataEndpoint,
                 profile: name, locations: locations, now: options.now),
         ]
         self.providers = providers

@@ -1,4 +1,3 @@
-public import AsyncHTTPClient
 public import Foundation
 import NIOHTTP1
 public import AWSSigning
@@ -40,21 +39,21 @@ public struct InstanceMetadataCredentialProvider: CredentialProvider {
     ///   - endpoint: beats `AWS_EC2_METADATA_SERVICE_ENDPOINT`; tests point it at a loopback server.
     ///   - now: the clock used to judge the expiry the service reports.
     public init(
-        environment: [String: String], httpClient: HTTPClient, endpoint: String? = nil,
+        environment: [String: String], transport: HTTPTransport, endpoint: String? = nil,
         now: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.environment = environment
-        self.http = CredentialEndpointHTTP(client: httpClient)
+        self.http = CredentialEndpointHTTP(transport: transport, proxies: transport.settings.environmentProxies)
         self.endpointOverride = endpoint
         self.now = now
     }
 
     /// The same provider, reading its settings from `profile` in the config file too.
     init(
-        environment: [String: String], httpClient: HTTPClient, endpoint: String?, profile: String,
+        environment: [String: String], transport: HTTPTransport, endpoint: String?, profile: String,
         locations: SharedFileLocations, now: @escaping @Sendable () -> Date
     ) {
-        self.init(environment: environment, httpClient: httpClient, endpoint: endpoint, now: now)
+        self.init(environment: environment, transport: transport, endpoint: endpoint, now: now)
         self.profile = (profile, locations)
     }
 

@@ -100,7 +100,8 @@ public struct EndpointResolver: Sendable {
         guard !region.isEmpty else {
             throw EndpointConfigurationError(
                 .missingRegion,
-                "No region is configured; set AWS_REGION (e.g. us-east-1) or give the region explicitly."
+                "No region is known for this call; a pool's region is the part of its id before ':' "
+                    + "(us-east-1:…), or aws.region / --region, or the pool's own region in the configuration"
             )
         }
         let valid =

@@ -1,9 +1,9 @@
-public import AsyncHTTPClient
+import AsyncHTTPClient
 public import Foundation
 public import Logging
 public import Model
 import AWSSigning
-public import NIOCore
+import NIOCore
 import NIOHTTP1
 import Synchronization
 
@@ -15,26 +15,26 @@ public final class CognitoSyncClient: Sendable {
     /// The SigV4 signing name of the service.
     public static let signingName = "cognito-sync"
 
-    private let httpClient: HTTPClient
+    private let transport: HTTPTransport
     private let credentials: any CredentialProvider
     /// `credentials` when it caches: read without a hop to its actor while the keys are fresh.
     private let refreshing: RefreshingCredentials?
     private let configuration: CognitoSyncClientConfiguration
     private let retryStrategy: StandardRetryStrategy
-    private let targets = Mutex<[String: RequestTarget]>([:])
+    private let targets = Mutex<[String: RegionTarget]>([:])
     private let signingKeys = SigV4SigningKeyCache()
     private let now: @Sendable () -> Date
     private let sleep: @Sendable (Duration) async throws -> Void
     private let logger: Logger
 
     /// - Parameters:
-    ///   - httpClient: shared by every call, so connections are kept alive across polls; the
-    ///     caller owns its lifecycle (``makeHTTPClient(requestTimeout:eventLoopGroup:)`` makes a suitable one).
+    ///   - transport: the connection pools, shared by every call, so connections are kept alive
+    ///     across polls; the caller owns its lifecycle.
     ///   - credentials: usually a ``RefreshingCredentials`` over the default chain.
     ///   - now: the clock used for signing.
     ///   - sleep: waits between retries; tests pass one that records instead of waiting.
     public init(
-        httpClient: HTTPClient,
+        transport: HTTPTransport,
         credentials: any CredentialProvider,
         configuration: CognitoSyncClientConfiguration,
         retryStrategy: StandardRetryStrategy? = nil,
@@ -42,7 +42,7 @@ public final class CognitoSyncClient: Sendable {
         sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) },
         logger: Logger = Logger(label: BuildInfo.name + ".aws")
     ) {
-        self.httpClient = httpClient
+        self.transport = transport
         self.credentials = credentials
         self.refreshing = credentials as? RefreshingCredentials
         self.configuration = configuration
@@ -50,26 +50,6 @@ public final class CognitoSyncClient: Sendable {
         self.now = now
         self.sleep = sleep
         self.logger = logger
-    }
-
-    /// An HTTP client configured for AWS calls: no redirects (a redirected request would carry
-    /// a signature for another URL), no decompression, connect and read timeouts, certificate
-    /// verification always on.
-    ///
-    /// - Parameter eventLoopGroup: the event loops its connections live on (NIO's shared
-    ///   singleton group by default); the caller shuts a group of its own down after the client.
-    public static func makeHTTPClient(requestTimeout: Duration = .seconds(10), eventLoopGroup: (any EventLoopGroup)? = nil) -> HTTPClient {
-        var configuration = HTTPClient.Configuration(
-            redirectConfiguration: .disallow,
-            timeout: .init(connect: .seconds(5), read: TimeAmount(requestTimeout)),
-            connectionPool: .init(idleTimeout: .seconds(55)),
-            decompression: .disabled
-        )
-        configuration.httpVersion = .automatic
-        if let eventLoopGroup {
-            return HTTPClient(eventLoopGroupProvider: .shared(eventLoopGroup), configuration: configuration)
-        }
-        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }
 
     /// `GetBulkPublishDetails`: the status of the pool's last bulk publish.
@@ -100,10 +80,15 @@ public final class CognitoSyncClient: Sendable {
 
     /// The endpoint a region's calls go to; resolved once per region.
     public func endpoint(for region: String) throws(CognitoSyncError) -> ResolvedEndpoint {
-        try target(for: region).endpoint
+        try target(for: region).request.endpoint
     }
 
-    private func target(for region: String) throws(CognitoSyncError) -> RequestTarget {
+    /// The proxy a region's calls go through, if any.
+    public func proxy(for region: String) throws(CognitoSyncError) -> ProxyServer? {
+        try target(for: region).route.proxy
+    }
+
+    private func target(for region: String) throws(CognitoSyncError) -> RegionTarget {
         if let cached = targets.withLock({ $0[region] }) { return cached }
         let resolved: ResolvedEndpoint
         do {
@@ -113,9 +98,10 @@ public final class CognitoSyncClient: Sendable {
         } catch {
             throw CognitoSyncError(.endpoint(error.message))
         }
-        guard let target = RequestTarget(resolved) else {
+        guard let request = RequestTarget(resolved) else {
             throw CognitoSyncError(.endpoint("the endpoint \(resolved.url.absoluteString) has no host to send requests to"))
         }
+        let target = RegionTarget(request: request, route: transport.route(to: resolved.url))
         targets.withLock { $0[region] = target }
         return target
     }
@@ -157,15 +143,16 @@ public final class CognitoSyncClient: Sendable {
                 do {
                     try await sleep(delay)
                 } catch {
-                    throw CognitoSyncError(failure.reason ?? .connection("cancelled"), attempts: attempts)
+                    throw CognitoSyncError(failure.reason ?? .cancelled, attempts: attempts)
                 }
             case .giveUp:
-                throw CognitoSyncError(failure.reason ?? .connection("cancelled"), attempts: attempts)
+                throw CognitoSyncError(failure.reason ?? .cancelled, attempts: attempts)
             }
         }
     }
 
-    private func attempt(_ operation: String, pool: IdentityPoolID, target: RequestTarget) async throws(AttemptError) -> [UInt8] {
+    private func attempt(_ operation: String, pool: IdentityPoolID, target regionTarget: RegionTarget) async throws(AttemptError) -> [UInt8] {
+        let target = regionTarget.request
         let credentials: AWSCredentials
         do {
             if let cached = refreshing?.unexpiredCredentials {
@@ -200,7 +187,7 @@ public final class CognitoSyncClient: Sendable {
             // The callback API of the HTTP client: the body is gathered on the event loop and the
             // poll resumes once, with the whole answer.
             let collector = ResponseAccumulator(request: request, maxBodySize: configuration.maxResponseBytes)
-            let execution = httpClient.execute(
+            let execution = regionTarget.route.client.execute(
                 request: request, delegate: collector, eventLoop: .indifferent,
                 deadline: .now() + TimeAmount(configuration.requestTimeout), logger: httpLogger)
             let response = try await withTaskCancellationHandler {
@@ -225,16 +212,24 @@ public final class CognitoSyncClient: Sendable {
         } catch let error as HTTPClientError where Self.isTimeout(error) {
             throw .timeout
         } catch {
-            throw .connection(Self.describe(connectionError: error))
+            throw .connection(await connectionFailure(error, target: regionTarget))
         }
     }
 
+    /// Timeouts of the whole request or of reading its answer; a connect timeout is a
+    /// connection failure, told apart by route.
     private static func isTimeout(_ error: HTTPClientError) -> Bool {
-        [HTTPClientError.deadlineExceeded, .connectTimeout, .readTimeout, .writeTimeout].contains(error)
+        [HTTPClientError.deadlineExceeded, .readTimeout, .writeTimeout].contains(error)
     }
 
-    private static func describe(connectionError error: any Error) -> String {
-        ServiceErrorText.excerpt(String(describing: error), limit: 200)
+    /// The library's error in plain words, made precise by a look at the certificate when
+    /// verification failed. The library's own words go to the debug log only.
+    private func connectionFailure(_ error: any Error, target: RegionTarget) async -> ConnectionFailure {
+        logger.debug("connection failed", metadata: ["endpoint": "\(target.endpointAddress)", "detail": "\(String(reflecting: error))"])
+        let failure = ConnectionFailure.classify(error, endpoint: target.endpointAddress, proxy: target.route.proxy, trust: transport.settings.trust)
+            ?? ConnectionFailure(.other("the connection failed"), endpoint: target.endpointAddress, proxy: target.route.proxy, trust: transport.settings.trust)
+        guard failure.needsDiagnosis else { return failure }
+        return await CertificateDiagnosis.refine(failure, host: target.host, port: target.port, transport: transport)
     }
 
     private static func describe(decodingError error: any Error, body: [UInt8]) -> String {
@@ -254,10 +249,21 @@ public final class CognitoSyncClient: Sendable {
     }
 }
 
+/// A region's endpoint, and the way out to it.
+private struct RegionTarget: Sendable {
+    let request: RequestTarget
+    let route: Route
+
+    var host: String { request.endpoint.url.host ?? "" }
+    var port: Int { request.endpoint.url.port ?? (request.endpoint.url.scheme == "http" ? 80 : 443) }
+    /// `host:port`, for messages.
+    var endpointAddress: String { (host.contains(":") ? "[\(host)]" : host) + ":\(port)" }
+}
+
 /// How one attempt failed, before the retry decision.
 private enum AttemptError: Error {
     case service(AWSServiceError)
-    case connection(String)
+    case connection(ConnectionFailure)
     case timeout
     case tooLarge(limit: Int)
     case credentials(String, transient: Bool)
@@ -266,7 +272,7 @@ private enum AttemptError: Error {
     var attemptFailure: AttemptFailure {
         switch self {
         case .service(let error): .service(error)
-        case .connection: .connection
+        case .connection(let failure): failure.isLasting ? .permanent : .connection
         case .timeout: .timeout
         case .tooLarge, .credentials, .cancelled: .permanent
         }

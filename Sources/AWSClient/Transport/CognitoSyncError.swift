@@ -9,8 +9,10 @@ public struct CognitoSyncError: Error, Sendable, CustomStringConvertible {
     public enum Reason: Sendable, Equatable {
         /// The service answered with an error.
         case service(AWSServiceError)
-        /// The connection could not be made or broke.
-        case connection(String)
+        /// The connection could not be made or broke: a certificate, a proxy, a refusal…
+        case connection(ConnectionFailure)
+        /// The call was cancelled before it finished (the process is stopping).
+        case cancelled
         /// Connecting or reading took longer than allowed.
         case timeout
         /// The response body was larger than the client accepts.
@@ -40,7 +42,8 @@ public struct CognitoSyncError: Error, Sendable, CustomStringConvertible {
     public var code: String {
         switch reason {
         case .service(let error): error.code
-        case .connection: "ConnectionError"
+        case .connection(let failure): failure.code
+        case .cancelled: "Cancelled"
         case .timeout: "Timeout"
         case .responseTooLarge: "ResponseTooLarge"
         case .malformedResponse: "MalformedResponse"
@@ -60,8 +63,10 @@ public struct CognitoSyncError: Error, Sendable, CustomStringConvertible {
         switch reason {
         case .service(let error):
             return error.message ?? "HTTP \(error.statusCode)"
-        case .connection(let detail):
-            return "the connection failed: \(detail)"
+        case .connection(let failure):
+            return failure.message
+        case .cancelled:
+            return "the call was cancelled"
         case .timeout:
             return "the request timed out"
         case .responseTooLarge(let limit):
@@ -103,7 +108,9 @@ public struct CognitoSyncError: Error, Sendable, CustomStringConvertible {
             case .other:
                 kind = error.statusCode >= 500 ? .transient : .lasting
             }
-        case .connection, .timeout, .responseTooLarge, .malformedResponse, .credentialsUnavailable:
+        case .connection(let failure):
+            kind = failure.isLasting ? .lasting : .transient
+        case .timeout, .responseTooLarge, .malformedResponse, .credentialsUnavailable, .cancelled:
             kind = .transient
         case .credentials, .endpoint:
             kind = .lasting

@@ -16,7 +16,8 @@ public enum ConfigurationParser {
 /// The keys of each object, for the unknown-key check and its "did you mean" hint.
 enum ConfigurationKeys {
     static let root = ["aws", "stateDirectory", "limits", "defaults", "pools"]
-    static let aws = ["region", "endpoint", "profile", "useFIPSEndpoint", "useDualStackEndpoint"]
+    static let aws = ["region", "endpoint", "profile", "useFIPSEndpoint", "useDualStackEndpoint", "caBundle", "proxy"]
+    static let proxy = ["https", "http", "noProxy"]
     static let limits = ["maxRequestsPerSecond", "maxConcurrentPolls", "requestTimeoutSeconds"]
     static let settings = [
         "inProgressIntervalSeconds", "idleIntervalSeconds", "finishedIntervalSeconds", "stallAfterSeconds",
@@ -65,7 +66,7 @@ private extension JSONDocumentReader {
                 options.endpoint = endpoint
             } else {
                 report("\(path).endpoint", "'\(endpoint)' is not an http(s) URL with a host",
-                       hint: "for example 'https://cognito-sync.us-east-1.amazonaws.com' or 'http://127.0.0.1:4600'")
+                       hint: "for example 'https://cognito-sync.us-east-1.amazonaws.com' or the simulator's 'https://127.0.0.1:4600'")
             }
         }
         if let profile = string(object["profile"], path: "\(path).profile") {
@@ -77,9 +78,46 @@ private extension JSONDocumentReader {
         }
         options.useFIPSEndpoint = bool(object["useFIPSEndpoint"], path: "\(path).useFIPSEndpoint") ?? false
         options.useDualStackEndpoint = bool(object["useDualStackEndpoint"], path: "\(path).useDualStackEndpoint") ?? false
+        options.caBundle = absolutePath(object["caBundle"], path: "\(path).caBundle", example: "/etc/ssl/certs/corporate-ca.pem")
+        options.proxy = proxyOptions(object["proxy"], path: "\(path).proxy")
         if options.endpoint != nil, options.useFIPSEndpoint || options.useDualStackEndpoint {
             report("\(path).endpoint", "a custom endpoint cannot be combined with useFIPSEndpoint or useDualStackEndpoint",
                    hint: "remove one of them: the custom endpoint is used as it is")
+        }
+        return options
+    }
+
+    /// A URL for both schemes, or an object with `https`, `http` and `noProxy`.
+    private mutating func proxyOptions(_ value: JSONValue?, path: String) -> ProxyOptions? {
+        guard let value else { return nil }
+        if case .null = value { return nil }
+        if case .string(let url) = value {
+            guard !url.isEmpty else {
+                report(path, "is empty", hint: "give the proxy's URL, e.g. \"http://proxy.example.com:3128\", or remove the key")
+                return nil
+            }
+            return ProxyOptions(https: url, http: url)
+        }
+        guard let object = object(value, path: path) else { return nil }
+        checkKeys(object, allowed: ConfigurationKeys.proxy, path: path)
+        var options = ProxyOptions()
+        options.https = string(object["https"], path: "\(path).https")
+        options.http = string(object["http"], path: "\(path).http")
+        switch object["noProxy"] {
+        case nil, .null?:
+            break
+        case .string(let list)?:
+            options.noProxy = list.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        case let other?:
+            if let entries = array(other, path: "\(path).noProxy") {
+                for (index, entry) in entries.enumerated() {
+                    if let host = string(entry, path: "\(path).noProxy[\(index)]") { options.noProxy.append(host) }
+                }
+            }
+        }
+        if options.https == nil, options.http == nil {
+            report(path, "names no proxy", hint: "set \"https\" (the proxy for AWS's https endpoints), or remove the key")
+            return nil
         }
         return options
     }
@@ -220,10 +258,10 @@ private extension JSONDocumentReader {
         return WatchedPool(id: id, name: name, region: region ?? aws.region ?? id.region, settings: settings)
     }
 
-    private mutating func absolutePath(_ value: JSONValue?, path: String) -> String? {
+    private mutating func absolutePath(_ value: JSONValue?, path: String, example: String = "/var/lib/cognito-sync-watcher") -> String? {
         guard let text = string(value, path: path) else { return nil }
         guard text.hasPrefix("/") else {
-            report(path, "'\(text)' is not an absolute path", hint: "for example '/var/lib/cognito-sync-watcher'")
+            report(path, "'\(text)' is not an absolute path", hint: "for example '\(example)'")
             return nil
         }
         return text

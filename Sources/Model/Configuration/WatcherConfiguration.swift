@@ -41,13 +41,40 @@ public struct AWSOptions: Sendable, Equatable {
     public var profile: String?
     public var useFIPSEndpoint: Bool
     public var useDualStackEndpoint: Bool
+    /// A PEM file of the certificate authorities to trust instead of the system's store;
+    /// wins over `AWS_CA_BUNDLE` and the profile's `ca_bundle`.
+    public var caBundle: String?
+    /// Proxies for the calls to AWS; when set, the environment's proxy variables are ignored.
+    public var proxy: ProxyOptions?
 
-    public init(region: String? = nil, endpoint: String? = nil, profile: String? = nil, useFIPSEndpoint: Bool = false, useDualStackEndpoint: Bool = false) {
+    public init(
+        region: String? = nil, endpoint: String? = nil, profile: String? = nil, useFIPSEndpoint: Bool = false,
+        useDualStackEndpoint: Bool = false, caBundle: String? = nil, proxy: ProxyOptions? = nil
+    ) {
         self.region = region
         self.endpoint = endpoint
         self.profile = profile
         self.useFIPSEndpoint = useFIPSEndpoint
         self.useDualStackEndpoint = useDualStackEndpoint
+        self.caBundle = caBundle
+        self.proxy = proxy
+    }
+}
+
+/// The configuration file's proxies (`aws.proxy`), as botocore's client `proxies` setting: they
+/// replace the environment's `HTTPS_PROXY`, `HTTP_PROXY` and `NO_PROXY` for the calls to AWS.
+public struct ProxyOptions: Sendable, Equatable {
+    /// The proxy URL for `https://` endpoints (every AWS endpoint).
+    public var https: String?
+    /// The proxy URL for `http://` endpoints.
+    public var http: String?
+    /// Hosts that go direct, matched as `NO_PROXY` entries are.
+    public var noProxy: [String]
+
+    public init(https: String? = nil, http: String? = nil, noProxy: [String] = []) {
+        self.https = https
+        self.http = http
+        self.noProxy = noProxy
     }
 }
 

@@ -2,14 +2,15 @@ public import Logging
 public import NIOCore
 import NIOHTTP1
 public import NIOPosix
+import NIOSSL
 import Synchronization
 
-/// The simulator on the network: an HTTP/1.1 listener (keep-alive, pipelining) that hands every
-/// request to a ``Simulator``.
+/// The simulator on the network: an HTTP/1.1 listener (keep-alive, pipelining), over TLS when
+/// given a ``SimulatorTLS``, that hands every request to a ``Simulator``.
 ///
 /// ```swift
-/// let server = try await SimulatorServer.start(simulator: simulator, port: 0)
-/// // … point a client at http://127.0.0.1:\(server.port) …
+/// let server = try await SimulatorServer.start(simulator: simulator, port: 0, tls: tls)
+/// // … point a client at server.endpoint, trusting the CA that issued the certificate …
 /// try await server.shutdown()
 /// ```
 public final class SimulatorServer: Sendable {
@@ -18,15 +19,18 @@ public final class SimulatorServer: Sendable {
     public let host: String
     /// The bound port (the one the system chose when asked for port 0).
     public let port: Int
+    /// Whether it serves HTTPS.
+    public let servesTLS: Bool
 
     private let serverChannel: any Channel
     private let registry: Registry
     private let logger: Logger
 
-    private init(simulator: Simulator, host: String, port: Int, serverChannel: any Channel, registry: Registry, logger: Logger) {
+    private init(simulator: Simulator, host: String, port: Int, servesTLS: Bool, serverChannel: any Channel, registry: Registry, logger: Logger) {
         self.simulator = simulator
         self.host = host
         self.port = port
+        self.servesTLS = servesTLS
         self.serverChannel = serverChannel
         self.registry = registry
         self.logger = logger
@@ -36,10 +40,12 @@ public final class SimulatorServer: Sendable {
     /// - Parameters:
     ///   - host: the address to bind; loopback by default, because the admin API is unauthenticated.
     ///   - port: 0 for a port the system chooses (read it from ``port``).
+    ///   - tls: the certificate and key to serve HTTPS with; nil serves plain HTTP.
     public static func start(
         simulator: Simulator,
         host: String = "127.0.0.1",
         port: Int = 0,
+        tls: SimulatorTLS? = nil,
         group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
         logger: Logger = Logger(label: "cognito-sync-simulator")
     ) async throws -> SimulatorServer {
@@ -51,6 +57,9 @@ public final class SimulatorServer: Sendable {
             .childChannelInitializer { channel in
                 registry.add(channel)
                 return channel.eventLoop.makeCompletedFuture {
+                    if let tls {
+                        try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls.context))
+                    }
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
                     try channel.pipeline.syncOperations.addHandler(SimulatorHTTPHandler(simulator: simulator))
                 }
@@ -61,9 +70,15 @@ public final class SimulatorServer: Sendable {
             try? await channel.close()
             throw SimulatorServerError(message: "the listener on \(host):\(port) has no local port")
         }
-        logger.info("listening", metadata: ["host": "\(host)", "port": "\(boundPort)"])
-        return SimulatorServer(simulator: simulator, host: host, port: boundPort, serverChannel: channel,
+        logger.info("listening", metadata: ["host": "\(host)", "port": "\(boundPort)", "tls": "\(tls != nil)"])
+        return SimulatorServer(simulator: simulator, host: host, port: boundPort, servesTLS: tls != nil, serverChannel: channel,
                                registry: registry, logger: logger)
+    }
+
+    /// The URL a client points its endpoint at: `https://127.0.0.1:PORT` (or `http://…`).
+    public var endpoint: String {
+        let authority = host.contains(":") ? "[\(host)]" : host
+        return "\(servesTLS ? "https" : "http")://\(authority):\(port)"
     }
 
     /// Stops accepting, closes every open connection (answers held by a `slow` fault are

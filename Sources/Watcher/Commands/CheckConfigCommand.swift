@@ -1,3 +1,4 @@
+import AWSClient
 import ArgumentParser
 import Foundation
 import Model
@@ -8,8 +9,12 @@ struct CheckConfigCommand: ParsableCommand {
         commandName: "check-config",
         abstract: "Validate a configuration file and print what would be watched.",
         discussion: """
-            Every problem is reported at once, each with its JSON path and a hint. Exits 0 when the \
-            configuration is valid and 2 when it is not (or cannot be read).
+            Every problem is reported at once, each with its JSON path and a hint. The trust, proxy \
+            and retry settings in force are shown too, from the file, the environment \
+            (AWS_CA_BUNDLE, HTTPS_PROXY, NO_PROXY, AWS_MAX_ATTEMPTS…) and the AWS profile, with the \
+            way out to each region's endpoint; a CA bundle that cannot be read or a proxy URL that \
+            does not parse is an error here too. Exits 0 when the configuration is valid and 2 \
+            when it is not (or cannot be read).
 
             Examples:
               cognito-sync-watcher check-config config.example.json
@@ -30,13 +35,20 @@ struct CheckConfigCommand: ParsableCommand {
     }
 
     func run() throws {
-        let path = path ?? config ?? ConfigurationFile.defaultPath(environment: ProcessInfo.processInfo.environment)
+        let environment = ProcessInfo.processInfo.environment
+        let path = path ?? config ?? ConfigurationFile.defaultPath(environment: environment)
         let configuration: WatcherConfiguration
+        let settings: ClientSettings
         do {
             configuration = try ConfigurationFile.load(path: path)
         } catch {
             throw CommandFailure(.usage, "\(error)")
         }
-        print(ConfigurationSummary(configuration: configuration, path: path).text)
+        do {
+            settings = try ClientSettings.resolve(aws: configuration.aws, environment: environment)
+        } catch {
+            throw CommandFailure(.usage, "\(path) is valid, but these settings cannot be used:\n" + error.problems.map { "  \($0)" }.joined(separator: "\n"))
+        }
+        print(ConfigurationSummary(configuration: configuration, path: path, settings: settings, environment: environment).text)
     }
 }

@@ -1,6 +1,5 @@
 import AWSClient
 import ArgumentParser
-import AsyncHTTPClient
 import Daemon
 import Foundation
 import Logging
@@ -18,7 +17,8 @@ struct DemoCommand: AsyncParsableCommand {
         commandName: "demo",
         abstract: "Watch four simulated pools for 30 seconds: no AWS account needed.",
         discussion: """
-            Starts the built-in Cognito Sync simulator on a free loopback port with the \
+            Starts the built-in Cognito Sync simulator on a free loopback port, over HTTPS \
+            with a certificate from a CA made for the run, with the \
             demo scenario (scenarios/demo.json): a pool whose run succeeds, one whose run \
             fails with a FailureMessage, one whose run stalls, and one that goes through \
             a 503 outage before its run succeeds. The real watcher loop polls it with \
@@ -75,14 +75,25 @@ struct DemoCommand: AsyncParsableCommand {
         diagnostics.logLevel = .warning
         let silent = Logger(label: "cognito-sync-simulator") { _ in SwiftLogNoOpLogHandler() }
 
+        // HTTPS as at AWS, with a CA made for this run that only this process trusts.
+        let authority: PrivateCertificateAuthority
+        let tls: SimulatorTLS
+        let trust: TrustSettings
+        do {
+            authority = try PrivateCertificateAuthority(name: "cognito-sync-watcher demo CA")
+            tls = try SimulatorTLS(identity: authority.issueServerIdentity())
+            trust = try TrustSettings.pem(Array(authority.certificatePEM.utf8), path: "the demo's own CA", setting: "demo")
+        } catch {
+            throw CommandFailure(.unavailable, "cannot make the demo's TLS certificate (\(error)); this build is broken, please report it")
+        }
         let simulator = Simulator(scenario: scenario, logger: silent)
         let server: SimulatorServer
         do {
-            server = try await SimulatorServer.start(simulator: simulator, host: "127.0.0.1", port: 0, logger: silent)
+            server = try await SimulatorServer.start(simulator: simulator, host: "127.0.0.1", port: 0, tls: tls, logger: silent)
         } catch {
             throw CommandFailure(.unavailable, "cannot start the simulator on a loopback port (\(error)); check that 127.0.0.1 is usable")
         }
-        let endpoint = "http://127.0.0.1:\(server.port)"
+        let endpoint = server.endpoint
         let stateDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("\(BuildInfo.name)-demo-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: stateDirectory) }
         let store: FileStateStore
@@ -101,9 +112,9 @@ struct DemoCommand: AsyncParsableCommand {
         )
         // The daemon's arrangement: one event loop for the connections and the loop.
         let eventLoop = LoopEventLoop()
-        let http = CognitoSyncClient.makeHTTPClient(requestTimeout: .seconds(5), eventLoopGroup: eventLoop.group)
+        let transport = HTTPTransport(settings: NetworkSettings(trust: trust), requestTimeout: .seconds(5), eventLoopGroup: eventLoop.group)
         let client = CognitoSyncClient(
-            httpClient: http, credentials: DemoCredentials(),
+            transport: transport, credentials: DemoCredentials(),
             configuration: CognitoSyncClientConfiguration(endpoint: EndpointSettings(endpointURL: endpoint), environment: [:], requestTimeout: .seconds(5)),
             logger: silent
         )
@@ -120,7 +131,7 @@ struct DemoCommand: AsyncParsableCommand {
         await loop.stop(gracePeriod: .seconds(2))
         let states = await loop.states
         try? await server.shutdown()
-        try? await http.shutdown()
+        await transport.shutdown()
         await eventLoop.shutdown()
 
         let events = sink.events
@@ -142,7 +153,8 @@ struct DemoCommand: AsyncParsableCommand {
 
     private func introduction(scenario: Scenario, endpoint: String, seconds: Double) -> String {
         """
-        A simulated Cognito Sync service is answering at \(endpoint) for \(scenario.pools.count) identity pools.
+        A simulated Cognito Sync service is answering at \(endpoint) for \(scenario.pools.count) identity pools, over HTTPS
+        with a certificate from a private CA made for this run (as a company's own CA would be trusted).
         The watcher daemon's loop polls it for \(EventText.duration(seconds))\(speed == 1 ? "" : " (the story \(DemoSummary.format(speed))x faster)"), signing its
         requests with the simulator's demo key pair: no AWS account is used.
 

@@ -18,7 +18,7 @@ struct RunCommand: AsyncParsableCommand {
             Examples:
               cognito-sync-watcher run --config /etc/cognito-sync-watcher/config.json
               cognito-sync-watcher run --config config.json --log-target stderr \\
-                  --endpoint http://127.0.0.1:4600
+                  --endpoint https://127.0.0.1:4600
             """
     )
 

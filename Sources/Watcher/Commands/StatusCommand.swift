@@ -16,7 +16,7 @@ struct StatusCommand: AsyncParsableCommand {
             Examples:
               cognito-sync-watcher status us-east-1:6e1d9e3a-2f4b-4c8d-9a7e-5b3c1f0d2e4a
               cognito-sync-watcher status --json --config config.json
-              cognito-sync-watcher status --endpoint http://127.0.0.1:4600 \\
+              cognito-sync-watcher status --endpoint https://127.0.0.1:4600 \\
                   us-east-1:4f7c2d9a-1b3e-4c8f-a6d2-9e0b5a7c3f14
 
             Exit status: 0 when every pool answered; 3 when any call failed with an error waiting \
@@ -34,7 +34,7 @@ struct StatusCommand: AsyncParsableCommand {
         let environment = ProcessInfo.processInfo.environment
         let selection = try selected.selection(environment: environment)
         let logger = Logger(label: "cognito-sync-watcher") { _ in SwiftLogNoOpLogHandler() }
-        let clients = ServiceClients(aws: selection.configuration.aws, limits: selection.configuration.limits, environment: environment, logger: logger)
+        let clients = try ServiceClients.forCommand(selection.configuration, environment: environment, logger: logger)
         let results = await Self.query(selection.pools, client: clients.client, concurrency: selection.configuration.limits.maxConcurrentPolls)
         await clients.shutdown()
 
@@ -71,7 +71,7 @@ struct StatusCommand: AsyncParsableCommand {
                 if next < pools.count { launch() }
             }
         }
-        return zip(pools, results).map { ($0, $1 ?? .failure(CognitoSyncError(.connection("not attempted")))) }
+        return zip(pools, results).map { ($0, $1 ?? .failure(CognitoSyncError(.cancelled))) }
     }
 }
 

@@ -95,7 +95,7 @@ struct WaitCommand: AsyncParsableCommand {
         let environment = ProcessInfo.processInfo.environment
         let selection = try selected.selection(environment: environment)
         let logger = Logger(label: BuildInfo.name) { _ in SwiftLogNoOpLogHandler() }
-        let clients = ServiceClients(aws: selection.configuration.aws, limits: selection.configuration.limits, environment: environment, logger: logger)
+        let clients = try ServiceClients.forCommand(selection.configuration, environment: environment, logger: logger)
         let reporter = WaitReporter(quiet: quiet, json: json)
         let session = WaitSession(
             pools: selection.pools, client: clients.client, requirement: requirement, startsBulkPublish: start,

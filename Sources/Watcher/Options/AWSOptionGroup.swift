@@ -1,17 +1,20 @@
 import ArgumentParser
 import Model
 
-/// `--region`, `--endpoint` and `--profile`: the same options on every command that calls AWS;
-/// they win over the configuration file.
+/// `--region`, `--endpoint`, `--profile` and `--ca-bundle`: the same options on every command
+/// that calls AWS; they win over the configuration file.
 struct AWSOptionGroup: ParsableArguments {
     @Option(help: ArgumentHelp("The region to call for every pool (default: the prefix of each pool id).", valueName: "region"))
     var region: String?
 
-    @Option(help: ArgumentHelp("A custom endpoint URL, e.g. the simulator's http://127.0.0.1:4600.", valueName: "url"))
+    @Option(help: ArgumentHelp("A custom endpoint URL, e.g. the simulator's https://127.0.0.1:4600.", valueName: "url"))
     var endpoint: String?
 
     @Option(help: ArgumentHelp("The profile of the shared AWS credentials and config files.", valueName: "name"))
     var profile: String?
+
+    @Option(help: ArgumentHelp("A PEM file of the CAs to trust instead of the system's (beats AWS_CA_BUNDLE and the profile's ca_bundle).", valueName: "path"))
+    var caBundle: String?
 
     /// `options` with what was given on the command line laid over it.
     func applied(to options: AWSOptions) -> AWSOptions {
@@ -19,6 +22,7 @@ struct AWSOptionGroup: ParsableArguments {
         if let region { result.region = region }
         if let endpoint { result.endpoint = endpoint }
         if let profile { result.profile = profile }
+        if let caBundle { result.caBundle = caBundle }
         return result
     }
 
@@ -28,6 +32,9 @@ struct AWSOptionGroup: ParsableArguments {
         }
         if let profile, profile.isEmpty {
             throw ValidationError("--profile needs a name.")
+        }
+        if let caBundle, caBundle.isEmpty {
+            throw ValidationError("--ca-bundle needs the path of a PEM file.")
         }
     }
 }

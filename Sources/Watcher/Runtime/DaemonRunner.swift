@@ -35,8 +35,16 @@ struct DaemonRunner {
         } catch {
             failStartUp("cannot use the state directory: \(error)", errno: EACCES)
         }
+        let settings: ClientSettings
+        do {
+            settings = try ClientSettings.resolve(aws: configuration.aws, environment: environment)
+        } catch {
+            failStartUp(error.description, errno: EINVAL)
+        }
         let eventLoop = LoopEventLoop()
-        var clients = ServiceClients(aws: configuration.aws, limits: configuration.limits, environment: environment, eventLoopGroup: eventLoop.group, logger: logger)
+        var clients = ServiceClients(
+            settings: settings, aws: configuration.aws, limits: configuration.limits, environment: environment,
+            eventLoopGroup: eventLoop.group, logger: logger)
         var retired: [ServiceClients] = []
         let loop = WatchLoop(
             configuration: configuration, fetcher: CognitoSyncDetailsFetcher(client: clients.client), sink: output.sink,
@@ -58,9 +66,14 @@ struct DaemonRunner {
             await clients.credentials.invalidate()
             do {
                 let new = try ConfigurationFile.load(path: configurationPath).withAWS(awsOverrides)
-                if new.aws != configuration.aws || new.limits.requestTimeout != configuration.limits.requestTimeout {
+                // Read again: a CA bundle or the profile may have changed under the same names.
+                let newSettings = try ClientSettings.resolve(aws: new.aws, environment: environment)
+                if new.aws != configuration.aws || new.limits.requestTimeout != configuration.limits.requestTimeout
+                    || newSettings != clients.settings {
                     retired.append(clients)
-                    clients = ServiceClients(aws: new.aws, limits: new.limits, environment: environment, eventLoopGroup: eventLoop.group, logger: logger)
+                    clients = ServiceClients(
+                        settings: newSettings, aws: new.aws, limits: new.limits, environment: environment,
+                        eventLoopGroup: eventLoop.group, logger: logger)
                     await loop.reload(configuration: new, fetcher: CognitoSyncDetailsFetcher(client: clients.client))
                 } else {
                     await loop.reload(configuration: new)

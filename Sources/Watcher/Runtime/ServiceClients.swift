@@ -1,36 +1,49 @@
 import AWSClient
 import AWSSigning
-import AsyncHTTPClient
 import Foundation
 import Logging
 import Model
 import NIOCore
 
-/// The AWS client and the HTTP connection pool it runs on, built from the configuration.
+/// The AWS client and the HTTP connection pools it runs on, built from the configuration.
 struct ServiceClients {
-    let http: HTTPClient
+    let transport: HTTPTransport
     let client: CognitoSyncClient
     let aws: AWSOptions
+    /// Trust, proxies and retries as resolved from the configuration, environment and profile.
+    let settings: ClientSettings
     /// The cached credentials; a reload drops them so rotated keys are read again.
     let credentials: RefreshingCredentials
 
-    /// Builds the client; credentials are resolved on first use (and refreshed before they
-    /// expire), so a daemon starts even while credentials are missing and says so per pool.
+    /// Resolves the client settings (reading a CA bundle once) and builds the client;
+    /// credentials are resolved on first use (and refreshed before they expire), so a daemon
+    /// starts even while credentials are missing and says so per pool.
     ///
     /// - Parameter eventLoopGroup: the event loops for the connections (the caller's, to be shut
     ///   down after ``shutdown()``), or NIO's shared ones.
-    init(aws: AWSOptions, limits: RequestLimits, environment: [String: String], eventLoopGroup: (any EventLoopGroup)? = nil, logger: Logger) {
+    /// - Throws: when a trust, proxy or retry setting cannot be used.
+    init(aws: AWSOptions, limits: RequestLimits, environment: [String: String], eventLoopGroup: (any EventLoopGroup)? = nil, logger: Logger) throws(ClientSettingsError) {
+        try self.init(
+            settings: ClientSettings.resolve(aws: aws, environment: environment), aws: aws, limits: limits,
+            environment: environment, eventLoopGroup: eventLoopGroup, logger: logger)
+    }
+
+    /// Builds the client from settings already resolved.
+    init(settings: ClientSettings, aws: AWSOptions, limits: RequestLimits, environment: [String: String], eventLoopGroup: (any EventLoopGroup)? = nil, logger: Logger) {
         let timeout = Duration.milliseconds(Int64(limits.requestTimeout * 1000))
-        http = CognitoSyncClient.makeHTTPClient(requestTimeout: timeout, eventLoopGroup: eventLoopGroup)
-        let chain = CredentialChain(environment: Self.credentialEnvironment(environment, endpoint: aws.endpoint), httpClient: http, profile: aws.profile)
+        self.settings = settings
+        for warning in settings.warnings { logger.warning("\(warning)") }
+        transport = HTTPTransport(settings: settings.network, requestTimeout: timeout, eventLoopGroup: eventLoopGroup)
+        let chain = CredentialChain(environment: Self.credentialEnvironment(environment, endpoint: aws.endpoint), transport: transport, profile: aws.profile)
         let credentials = RefreshingCredentials(provider: SourceLoggingCredentials(chain: chain, logger: logger), logger: logger)
         self.credentials = credentials
         let configuration = CognitoSyncClientConfiguration(
-            endpoint: EndpointSettings(endpointURL: aws.endpoint, useFIPS: aws.useFIPSEndpoint ? true : nil, useDualStack: aws.useDualStackEndpoint ? true : nil),
+            endpoint: aws.endpointSettings,
             environment: environment,
-            requestTimeout: timeout
+            requestTimeout: timeout,
+            maxAttempts: settings.retry.maxAttempts
         )
-        client = CognitoSyncClient(httpClient: http, credentials: credentials, configuration: configuration, logger: logger)
+        client = CognitoSyncClient(transport: transport, credentials: credentials, configuration: configuration, logger: logger)
         self.aws = aws
     }
 
@@ -47,8 +60,18 @@ struct ServiceClients {
         return copy
     }
 
+    /// The clients for a one-shot command; a setting that cannot be used is a usage error
+    /// (exit status 2) naming every problem.
+    static func forCommand(_ configuration: WatcherConfiguration, environment: [String: String], logger: Logger) throws -> ServiceClients {
+        do {
+            return try ServiceClients(aws: configuration.aws, limits: configuration.limits, environment: environment, logger: logger)
+        } catch {
+            throw CommandFailure(.usage, error.description)
+        }
+    }
+
     func shutdown() async {
-        try? await http.shutdown()
+        await transport.shutdown()
     }
 }
 
@@ -78,5 +101,13 @@ actor SourceLoggingCredentials: CredentialProvider {
             if let warning { logger.warning("\(warning)") }
         }
         return resolved.credentials
+    }
+}
+
+extension AWSOptions {
+    /// The endpoint choices of the configuration; `false` leaves FIPS and dual-stack to the
+    /// environment's `AWS_USE_FIPS_ENDPOINT` and `AWS_USE_DUALSTACK_ENDPOINT`.
+    var endpointSettings: EndpointSettings {
+        EndpointSettings(endpointURL: endpoint, useFIPS: useFIPSEndpoint ? true : nil, useDualStack: useDualStackEndpoint ? true : nil)
     }
 }

@@ -1,9 +1,14 @@
+import AWSClient
+import Foundation
 import Model
 
 /// What a valid configuration will do, as `check-config` prints it.
 struct ConfigurationSummary {
     var configuration: WatcherConfiguration
     var path: String
+    /// Trust, proxies and retries as resolved with the environment and the profile.
+    var settings: ClientSettings
+    var environment: [String: String]
 
     var text: String {
         let pools = configuration.pools
@@ -31,7 +36,53 @@ struct ConfigurationSummary {
         lines.append("State directory: " + (configuration.stateDirectory ?? "$STATE_DIRECTORY, else /var/lib/cognito-sync-watcher"))
         let limits = configuration.limits
         lines.append("Limits:          at most \(ConfigurationSummary.format(limits.maxRequestsPerSecond)) requests/s, \(limits.maxConcurrentPolls) polls at once, \(EventText.duration(limits.requestTimeout)) per request")
+        lines.append("Retries:         " + retryLine)
+        lines.append("Trusted CAs:     " + settings.network.trust.description)
+        lines.append("Proxies:         " + Self.proxyLine(settings.network.serviceProxies, configured: aws.proxy != nil))
+        if aws.proxy != nil, !settings.network.environmentProxies.isDirect {
+            lines.append("                 (instance metadata follows the environment's: " + Self.proxyLine(settings.network.environmentProxies, configured: false) + ")")
+        }
+        lines.append("Routes:")
+        for region in regions {
+            lines.append("  " + routeLine(region: region))
+        }
+        for warning in settings.warnings {
+            lines.append("warning: " + warning)
+        }
         return lines.joined(separator: "\n")
+    }
+
+    private var retryLine: String {
+        let retry = settings.retry
+        var line = "\(retry.maxAttempts) attempts per call" + (retry.maxAttemptsSetting.map { " (from \($0))" } ?? "") + ", standard mode"
+        if retry.requestedMode != "standard" { line += " (\(retry.requestedMode) asked for: not supported)" }
+        return line
+    }
+
+    /// `https through http://proxy:3128 (from HTTPS_PROXY); http direct; direct for localhost (NO_PROXY)`.
+    static func proxyLine(_ proxies: ProxySettings, configured: Bool) -> String {
+        guard !proxies.isDirect else { return configured ? "none (aws.proxy names none)" : "none (HTTPS_PROXY, HTTP_PROXY and their lower-case forms are unset)" }
+        func via(_ proxy: ProxyServer?) -> String {
+            proxy.map { "through \($0) (from \($0.setting))" } ?? "direct"
+        }
+        var line = "https \(via(proxies.https)); http \(via(proxies.http))"
+        if let noProxy = proxies.noProxy {
+            line += "; direct for \(noProxy.entries.joined(separator: ", ")) (from \(noProxy.setting))"
+        }
+        return line
+    }
+
+    /// `us-east-1  https://cognito-sync.us-east-1.amazonaws.com  through http://proxy:3128`.
+    private func routeLine(region: String) -> String {
+        let resolved: ResolvedEndpoint
+        do {
+            resolved = try EndpointResolver.cognitoSync.resolve(
+                region: region, settings: configuration.aws.endpointSettings, environment: environment)
+        } catch {
+            return "\(region): no endpoint: \(error.message)"
+        }
+        let proxy = settings.network.serviceProxies.proxy(for: resolved.url)
+        return "\(region): \(resolved.url.absoluteString) " + (proxy.map { "through the proxy \($0)" } ?? "direct")
     }
 
     static func format(_ value: Double) -> String {

@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import NIOHTTP1
+import NetworkTestSupport
 import Testing
 @testable import AWSClient
 import AWSSigning
@@ -15,7 +16,7 @@ struct ContainerCredentialProviderTests {
         let server = try await LoopbackHTTPServer { _ in .ok(Self.document) }
         let provider = ContainerCredentialProvider(
             environment: ["AWS_CONTAINER_CREDENTIALS_RELATIVE_URI": "/v2/credentials/abc?x=1"],
-            httpClient: .shared, baseURL: server.baseURL)
+            transport: .shared, baseURL: server.baseURL)
         let credentials = try await provider.credentials()
         try await server.shutdown()
         #expect(credentials == AWSCredentials(
@@ -34,7 +35,7 @@ struct ContainerCredentialProviderTests {
                 "AWS_CONTAINER_CREDENTIALS_FULL_URI": server.baseURL + "/creds",
                 "AWS_CONTAINER_AUTHORIZATION_TOKEN": "Basic abc",
             ],
-            httpClient: .shared)
+            transport: .shared)
         _ = try await provider.credentials()
         try await server.shutdown()
         #expect(server.requests.map(\.description) == ["GET /creds"])
@@ -51,7 +52,7 @@ struct ContainerCredentialProviderTests {
                 "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE": tokenFile,
                 "AWS_CONTAINER_AUTHORIZATION_TOKEN": "ignored",
             ],
-            httpClient: .shared)
+            transport: .shared)
         _ = try await provider.credentials()
         try directory.write("token", "rotated-token")
         _ = try await provider.credentials()
@@ -64,7 +65,7 @@ struct ContainerCredentialProviderTests {
         let tokenFile = try directory.write("token", "token\n")
         let provider = ContainerCredentialProvider(
             environment: ["AWS_CONTAINER_CREDENTIALS_FULL_URI": "http://127.0.0.1:1/", "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE": tokenFile],
-            httpClient: .shared)
+            transport: .shared)
         let error = await #expect(throws: CredentialError.self) { try await provider.credentials() }
         #expect(error?.code == .invalidConfiguration)
     }
@@ -74,7 +75,7 @@ struct ContainerCredentialProviderTests {
             .respond(status: .internalServerError, body: "{\"SecretAccessKey\": \"leaked-in-error-body\"}")
         }
         let provider = ContainerCredentialProvider(
-            environment: ["AWS_CONTAINER_CREDENTIALS_RELATIVE_URI": "/creds"], httpClient: .shared,
+            environment: ["AWS_CONTAINER_CREDENTIALS_RELATIVE_URI": "/creds"], transport: .shared,
             baseURL: server.baseURL, retryDelay: .zero)
         let error = await #expect(throws: CredentialError.self) { try await provider.credentials() }
         try await server.shutdown()
@@ -89,7 +90,7 @@ struct ContainerCredentialProviderTests {
             answered.next() == 1 ? .ok("not json") : .ok(Self.document)
         }
         let provider = ContainerCredentialProvider(
-            environment: ["AWS_CONTAINER_CREDENTIALS_RELATIVE_URI": "/creds"], httpClient: .shared,
+            environment: ["AWS_CONTAINER_CREDENTIALS_RELATIVE_URI": "/creds"], transport: .shared,
             baseURL: server.baseURL, retryDelay: .zero)
         #expect(try await provider.credentials().accessKeyID == "AKIDTASK")
         try await server.shutdown()
@@ -101,7 +102,7 @@ struct ContainerCredentialProviderTests {
             .ok(#"{"AccessKeyId": "A", "SecretAccessKey": "S", "Expiration": "2030-01-02T03:04:05Z"}"#)
         }
         let provider = ContainerCredentialProvider(
-            environment: ["AWS_CONTAINER_CREDENTIALS_RELATIVE_URI": "/creds"], httpClient: .shared, baseURL: server.baseURL)
+            environment: ["AWS_CONTAINER_CREDENTIALS_RELATIVE_URI": "/creds"], transport: .shared, baseURL: server.baseURL)
         let error = await #expect(throws: CredentialError.self) { try await provider.credentials() }
         try await server.shutdown()
         #expect(error?.code == .invalidResponse)
@@ -109,7 +110,7 @@ struct ContainerCredentialProviderTests {
     }
 
     @Test func withoutVariablesItIsNotConfigured() async {
-        await expectNotConfigured(ContainerCredentialProvider(environment: [:], httpClient: .shared))
+        await expectNotConfigured(ContainerCredentialProvider(environment: [:], transport: .shared))
     }
 
     @Test(arguments: [
@@ -118,7 +119,7 @@ struct ContainerCredentialProviderTests {
         "HTTP://LOCALHOST/x",
     ])
     func fullURIHostsBotocoreAllows(_ url: String) throws {
-        let provider = ContainerCredentialProvider(environment: ["AWS_CONTAINER_CREDENTIALS_FULL_URI": url], httpClient: .shared)
+        let provider = ContainerCredentialProvider(environment: ["AWS_CONTAINER_CREDENTIALS_FULL_URI": url], transport: .shared)
         #expect(try provider.endpointURL() == url)
     }
 
@@ -127,14 +128,14 @@ struct ContainerCredentialProviderTests {
         "ftp://127.0.0.1/x", "not a url",
     ])
     func fullURIHostsBotocoreRefuses(_ url: String) {
-        let provider = ContainerCredentialProvider(environment: ["AWS_CONTAINER_CREDENTIALS_FULL_URI": url], httpClient: .shared)
+        let provider = ContainerCredentialProvider(environment: ["AWS_CONTAINER_CREDENTIALS_FULL_URI": url], transport: .shared)
         #expect(throws: CredentialError.self) { try provider.endpointURL() }
     }
 
     @Test func relativeURIWinsOverFullURI() throws {
         let provider = ContainerCredentialProvider(
             environment: ["AWS_CONTAINER_CREDENTIALS_RELATIVE_URI": "/rel", "AWS_CONTAINER_CREDENTIALS_FULL_URI": "http://localhost/full"],
-            httpClient: .shared)
+            transport: .shared)
         #expect(try provider.endpointURL() == "http://169.254.170.2/rel")
     }
 }

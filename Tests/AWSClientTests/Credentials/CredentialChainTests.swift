@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import NetworkTestSupport
 import Testing
 @testable import AWSClient
 import AWSSigning
@@ -25,7 +26,7 @@ struct CredentialChainTests {
         func systemdCredential(_ text: String) throws { try directory.write("credentials.d/aws-credentials", text) }
 
         func resolve(profile: String? = nil, options: CredentialChain.Options = .init()) async throws -> ResolvedCredentials {
-            try await CredentialChain(environment: environment, httpClient: .shared, profile: profile, options: options).resolve()
+            try await CredentialChain(environment: environment, transport: .shared, profile: profile, options: options).resolve()
         }
     }
 

@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import NIOHTTP1
+import NetworkTestSupport
 import Testing
 @testable import AWSClient
 import AWSSigning
@@ -32,7 +33,7 @@ struct InstanceMetadataCredentialProviderTests {
     @Test func followsTheIMDSv2TokenFlow() async throws {
         let server = try await Self.metadataService()
         let provider = InstanceMetadataCredentialProvider(
-            environment: [:], httpClient: .shared, endpoint: server.baseURL, now: { Self.clock.now })
+            environment: [:], transport: .shared, endpoint: server.baseURL, now: { Self.clock.now })
         let credentials = try await provider.credentials()
         try await server.shutdown()
         #expect(credentials == AWSCredentials(
@@ -53,7 +54,7 @@ struct InstanceMetadataCredentialProviderTests {
     @Test func endpointComesFromTheEnvironment() async throws {
         let server = try await Self.metadataService()
         let provider = InstanceMetadataCredentialProvider(
-            environment: ["AWS_EC2_METADATA_SERVICE_ENDPOINT": server.baseURL + "/"], httpClient: .shared,
+            environment: ["AWS_EC2_METADATA_SERVICE_ENDPOINT": server.baseURL + "/"], transport: .shared,
             now: { Self.clock.now })
         #expect(try await provider.credentials().accessKeyID == "AKIDIMDS")
         try await server.shutdown()
@@ -64,7 +65,7 @@ struct InstanceMetadataCredentialProviderTests {
     func refusedTokenFallsBackToIMDSv1(_ status: HTTPResponseStatus) async throws {
         let server = try await Self.metadataService(tokenReply: .status(status))
         let provider = InstanceMetadataCredentialProvider(
-            environment: [:], httpClient: .shared, endpoint: server.baseURL, now: { Self.clock.now })
+            environment: [:], transport: .shared, endpoint: server.baseURL, now: { Self.clock.now })
         #expect(try await provider.credentials().accessKeyID == "AKIDIMDS")
         try await server.shutdown()
         #expect(server.requests.count == 3)
@@ -74,7 +75,7 @@ struct InstanceMetadataCredentialProviderTests {
     @Test func tokenTimeoutFallsBackToIMDSv1() async throws {
         let server = try await Self.metadataService(tokenReply: .hang)
         let provider = InstanceMetadataCredentialProvider(
-            environment: [:], httpClient: .shared, endpoint: server.baseURL, now: { Self.clock.now })
+            environment: [:], transport: .shared, endpoint: server.baseURL, now: { Self.clock.now })
         #expect(try await provider.credentials().accessKeyID == "AKIDIMDS")
         try await server.shutdown()
         #expect(server.requests.map(\.method) == [.PUT, .GET, .GET])
@@ -83,7 +84,7 @@ struct InstanceMetadataCredentialProviderTests {
     @Test func withIMDSv1DisabledARefusedTokenIsAnError() async throws {
         let server = try await Self.metadataService(tokenReply: .status(.forbidden))
         let provider = InstanceMetadataCredentialProvider(
-            environment: ["AWS_EC2_METADATA_V1_DISABLED": "True"], httpClient: .shared, endpoint: server.baseURL)
+            environment: ["AWS_EC2_METADATA_V1_DISABLED": "True"], transport: .shared, endpoint: server.baseURL)
         let error = await #expect(throws: CredentialError.self) { try await provider.credentials() }
         try await server.shutdown()
         #expect(error?.code == .requestFailed)
@@ -95,7 +96,7 @@ struct InstanceMetadataCredentialProviderTests {
         let config = try directory.write("config", "[profile fleet]\nec2_metadata_v1_disabled = true\n")
         let server = try await Self.metadataService(tokenReply: .status(.forbidden))
         let provider = InstanceMetadataCredentialProvider(
-            environment: [:], httpClient: .shared, endpoint: server.baseURL, profile: "fleet",
+            environment: [:], transport: .shared, endpoint: server.baseURL, profile: "fleet",
             locations: SharedFileLocations(environment: ["AWS_CONFIG_FILE": config, "HOME": directory.path]),
             now: { Date() })
         let error = await #expect(throws: CredentialError.self) { try await provider.credentials() }
@@ -109,12 +110,12 @@ struct InstanceMetadataCredentialProviderTests {
         let config = try directory.write("config", "[default]\nmetadata_service_timeout = 7\nmetadata_service_num_attempts = 4\n")
         let locations = SharedFileLocations(environment: ["AWS_CONFIG_FILE": config, "HOME": directory.path])
         let fromProfile = try InstanceMetadataCredentialProvider(
-            environment: [:], httpClient: .shared, endpoint: nil, profile: "default", locations: locations, now: { Date() }
+            environment: [:], transport: .shared, endpoint: nil, profile: "default", locations: locations, now: { Date() }
         ).settings()
         #expect(fromProfile.timeout == .seconds(7))
         #expect(fromProfile.attempts == 4)
         let fromEnvironment = try InstanceMetadataCredentialProvider(
-            environment: ["AWS_METADATA_SERVICE_TIMEOUT": "2"], httpClient: .shared, endpoint: nil, profile: "default",
+            environment: ["AWS_METADATA_SERVICE_TIMEOUT": "2"], transport: .shared, endpoint: nil, profile: "default",
             locations: locations, now: { Date() }
         ).settings()
         #expect(fromEnvironment.timeout == .seconds(2))
@@ -124,7 +125,7 @@ struct InstanceMetadataCredentialProviderTests {
     @Test func disabledByEnvironmentMakesNoRequest() async throws {
         let server = try await Self.metadataService()
         await expectNotConfigured(InstanceMetadataCredentialProvider(
-            environment: ["AWS_EC2_METADATA_DISABLED": "TRUE"], httpClient: .shared, endpoint: server.baseURL))
+            environment: ["AWS_EC2_METADATA_DISABLED": "TRUE"], transport: .shared, endpoint: server.baseURL))
         try await server.shutdown()
         #expect(server.requests.isEmpty)
     }
@@ -134,7 +135,7 @@ struct InstanceMetadataCredentialProviderTests {
             request.method == .PUT ? .ok("t") : .status(.notFound)
         }
         await expectNotConfigured(InstanceMetadataCredentialProvider(
-            environment: [:], httpClient: .shared, endpoint: server.baseURL))
+            environment: [:], transport: .shared, endpoint: server.baseURL))
         try await server.shutdown()
         #expect(server.requests.count == 2)
     }
@@ -143,13 +144,13 @@ struct InstanceMetadataCredentialProviderTests {
         let server = try await LoopbackHTTPServer { _ in .ok("") }
         let closedPort = server.baseURL
         try await server.shutdown()
-        await expectNotConfigured(InstanceMetadataCredentialProvider(environment: [:], httpClient: .shared, endpoint: closedPort))
+        await expectNotConfigured(InstanceMetadataCredentialProvider(environment: [:], transport: .shared, endpoint: closedPort))
     }
 
     @Test func roleThatDoesNotTrustEC2IsNotConfigured() async throws {
         let server = try await Self.metadataService(
             document: #"{"Code": "AssumeRoleUnauthorizedAccess", "Message": "EC2 cannot assume the role", "LastUpdated": "x"}"#)
-        let provider = InstanceMetadataCredentialProvider(environment: [:], httpClient: .shared, endpoint: server.baseURL)
+        let provider = InstanceMetadataCredentialProvider(environment: [:], transport: .shared, endpoint: server.baseURL)
         let error = await #expect(throws: CredentialError.self) { try await provider.credentials() }
         try await server.shutdown()
         #expect(error?.code == .notConfigured)
@@ -161,7 +162,7 @@ struct InstanceMetadataCredentialProviderTests {
             request.method == .PUT ? .ok("t") : .status(.internalServerError)
         }
         await expectNotConfigured(InstanceMetadataCredentialProvider(
-            environment: ["AWS_METADATA_SERVICE_NUM_ATTEMPTS": "3"], httpClient: .shared, endpoint: server.baseURL))
+            environment: ["AWS_METADATA_SERVICE_NUM_ATTEMPTS": "3"], transport: .shared, endpoint: server.baseURL))
         try await server.shutdown()
         #expect(server.requests.map(\.method) == [.PUT, .GET, .GET, .GET])
     }
@@ -170,7 +171,7 @@ struct InstanceMetadataCredentialProviderTests {
         let server = try await Self.metadataService()
         // Five minutes before the document's expiry: inside botocore's 15-minute window.
         let now = Date(timeIntervalSince1970: 1_893_553_445 - 300)
-        let provider = InstanceMetadataCredentialProvider(environment: [:], httpClient: .shared, endpoint: server.baseURL, now: { now })
+        let provider = InstanceMetadataCredentialProvider(environment: [:], transport: .shared, endpoint: server.baseURL, now: { now })
         let expiration = try #require(try await provider.credentials().expiration)
         try await server.shutdown()
         let stretch = expiration.timeIntervalSince(now)
@@ -184,7 +185,7 @@ struct InstanceMetadataCredentialProviderTests {
         (["AWS_EC2_METADATA_SERVICE_ENDPOINT": "http://10.0.0.1:81", "AWS_IMDS_USE_IPV6": "true"], "http://10.0.0.1:81"),
     ])
     func endpointSelection(_ environment: [String: String], _ endpoint: String) throws {
-        #expect(try InstanceMetadataCredentialProvider(environment: environment, httpClient: .shared).settings().endpoint == endpoint)
+        #expect(try InstanceMetadataCredentialProvider(environment: environment, transport: .shared).settings().endpoint == endpoint)
     }
 
     @Test(arguments: [
@@ -195,7 +196,7 @@ struct InstanceMetadataCredentialProviderTests {
     ])
     func invalidSettingsAreErrors(_ environment: [String: String]) {
         #expect(throws: CredentialError.self) {
-            try InstanceMetadataCredentialProvider(environment: environment, httpClient: .shared).settings()
+            try InstanceMetadataCredentialProvider(environment: environment, transport: .shared).settings()
         }
     }
 

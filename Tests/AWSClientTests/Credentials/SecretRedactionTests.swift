@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import NIOHTTP1
+import NetworkTestSupport
 import Testing
 @testable import AWSClient
 import AWSSigning
@@ -112,7 +113,7 @@ struct SecretRedactionTests {
         let url = "http://user:\(Self.secret)@127.0.0.1:9/creds?token=\(Self.token)"
         let error = try #require(await failure {
             try await ContainerCredentialProvider(
-                environment: ["AWS_CONTAINER_CREDENTIALS_FULL_URI": url], httpClient: .shared, retryDelay: .zero
+                environment: ["AWS_CONTAINER_CREDENTIALS_FULL_URI": url], transport: .shared, retryDelay: .zero
             ).credentials()
         })
         expectRedacted(error)
@@ -144,20 +145,20 @@ struct SecretRedactionTests {
             let error = await failure {
                 try await ContainerCredentialProvider(
                     environment: ["AWS_CONTAINER_CREDENTIALS_RELATIVE_URI": uri, "AWS_CONTAINER_AUTHORIZATION_TOKEN": "\(Self.token)\n"],
-                    httpClient: .shared, baseURL: server.baseURL, retryDelay: .zero
+                    transport: .shared, baseURL: server.baseURL, retryDelay: .zero
                 ).credentials()
             }
             expectRedacted(try #require(error))
             let tokenless = await failure {
                 try await ContainerCredentialProvider(
-                    environment: ["AWS_CONTAINER_CREDENTIALS_RELATIVE_URI": uri], httpClient: .shared,
+                    environment: ["AWS_CONTAINER_CREDENTIALS_RELATIVE_URI": uri], transport: .shared,
                     baseURL: server.baseURL, retryDelay: .zero
                 ).credentials()
             }
             expectRedacted(try #require(tokenless))
         }
         let metadata = await failure {
-            try await InstanceMetadataCredentialProvider(environment: [:], httpClient: .shared, endpoint: server.baseURL).credentials()
+            try await InstanceMetadataCredentialProvider(environment: [:], transport: .shared, endpoint: server.baseURL).credentials()
         }
         expectRedacted(try #require(metadata))
         try await server.shutdown()
@@ -172,7 +173,7 @@ struct SecretRedactionTests {
                     "AWS_SECRET_ACCESS_KEY": Self.secret, "AWS_SESSION_TOKEN": Self.token,
                     "CREDENTIALS_DIRECTORY": directory.file("credentials.d"), "AWS_EC2_METADATA_DISABLED": "true",
                 ],
-                httpClient: .shared
+                transport: .shared
             ).resolve()
         }
         expectRedacted(try #require(error))

@@ -4,6 +4,7 @@ import AsyncHTTPClient
 import Foundation
 import Model
 import Simulator
+import NetworkTestSupport
 import Testing
 
 /// The client against the simulator over real loopback HTTP: every error class, retries, the
@@ -136,9 +137,8 @@ struct CognitoSyncClientTests {
 
     @Test(arguments: ["http://10.0.0.1:80", "http://example.com", "http://169.254.169.254"])
     func refusesPlainHTTPToAHostThatIsNotLoopback(_ endpoint: String) async throws {
-        let http = CognitoSyncClient.makeHTTPClient()
         let client = CognitoSyncClient(
-            httpClient: http,
+            transport: .shared,
             credentials: StaticCredentials(credentials: AWSCredentials(accessKeyID: "AKID", secretAccessKey: "secret")),
             configuration: CognitoSyncClientConfiguration(endpoint: EndpointSettings(endpointURL: endpoint), environment: [:])
         )
@@ -148,14 +148,11 @@ struct CognitoSyncClientTests {
         } throws: { error in
             (error as? CognitoSyncError)?.code == "InvalidEndpoint" && (error as? CognitoSyncError)?.isLasting == true
         }
-        try await http.shutdown()
     }
 
     @Test func resolvesRealEndpointsPerRegion() throws {
-        let http = CognitoSyncClient.makeHTTPClient()
-        defer { try? http.syncShutdown() }
         let client = CognitoSyncClient(
-            httpClient: http,
+            transport: .shared,
             credentials: StaticCredentials(credentials: AWSCredentials(accessKeyID: "AKID", secretAccessKey: "secret")),
             configuration: CognitoSyncClientConfiguration(environment: [:])
         )

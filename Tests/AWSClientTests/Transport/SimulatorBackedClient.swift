@@ -4,6 +4,7 @@ import AsyncHTTPClient
 import Foundation
 import Logging
 import Model
+import NetworkTestSupport
 import Simulator
 import Synchronization
 
@@ -50,14 +51,14 @@ struct SimulatorBackedClient: Sendable {
         let quiet = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
         let clock = ManualClock()
         let simulator = Simulator(scenario: try scenario(), clock: clock, logger: quiet)
-        let server = try await SimulatorServer.start(simulator: simulator, logger: quiet)
-        let http = CognitoSyncClient.makeHTTPClient(requestTimeout: requestTimeout)
+        let server = try await SimulatorServer.start(simulator: simulator, tls: TestTLS.server, logger: quiet)
+        let transport = HTTPTransport(settings: TestTLS.network, requestTimeout: requestTimeout)
         let recorder = SleepRecorder()
         let client = CognitoSyncClient(
-            httpClient: http,
+            transport: transport,
             credentials: StaticCredentials(credentials: credentials),
             configuration: CognitoSyncClientConfiguration(
-                endpoint: EndpointSettings(endpointURL: "http://127.0.0.1:\(server.port)"),
+                endpoint: EndpointSettings(endpointURL: server.endpoint),
                 environment: [:], requestTimeout: requestTimeout, maxResponseBytes: maxResponseBytes
             ),
             now: { clock.now() },
@@ -72,7 +73,7 @@ struct SimulatorBackedClient: Sendable {
         } catch {
             outcome = .failure(error)
         }
-        try await http.shutdown()
+        await transport.shutdown()
         try await server.shutdown()
         try outcome.get()
     }

@@ -6,6 +6,7 @@ import Dispatch
 import Foundation
 import Logging
 import Model
+import NetworkTestSupport
 import Simulator
 
 /// The real watch loop with the real AWS client, polling the in-process simulator over
@@ -43,15 +44,15 @@ struct FaultRig {
     ) async throws {
         let clock = ManualClock()
         let simulator = Simulator(scenario: scenario, clock: clock, logger: quiet)
-        let server = try await SimulatorServer.start(simulator: simulator, logger: quiet)
-        let http = CognitoSyncClient.makeHTTPClient(requestTimeout: requestTimeout)
+        let server = try await SimulatorServer.start(simulator: simulator, tls: TestTLS.server, logger: quiet)
+        let transport = HTTPTransport(settings: TestTLS.network, requestTimeout: requestTimeout)
         let scheduler = LockstepScheduler(serviceClock: clock)
         let sleeps = SleepRecorder()
         let client = CognitoSyncClient(
-            httpClient: http,
+            transport: transport,
             credentials: RefreshingCredentials(provider: credentials, now: { scheduler.wallNow() }, logger: quiet),
             configuration: CognitoSyncClientConfiguration(
-                endpoint: EndpointSettings(endpointURL: "http://127.0.0.1:\(server.port)"),
+                endpoint: EndpointSettings(endpointURL: server.endpoint),
                 environment: [:], requestTimeout: requestTimeout
             ),
             now: { scheduler.wallNow() },
@@ -82,7 +83,7 @@ struct FaultRig {
             outcome = .failure(error)
         }
         await loop.stop(gracePeriod: .seconds(5))
-        try await http.shutdown()
+        await transport.shutdown()
         try await server.shutdown()
         try outcome.get()
     }

@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import Model
 import NIOHTTP1
+import NetworkTestSupport
 import Simulator
 import Testing
 
@@ -93,7 +94,7 @@ struct Harness: Sendable {
         _ body: (Harness) async throws -> Void
     ) async throws {
         let simulator = Simulator(scenario: scenario, clock: clock, logger: quietLogger)
-        let server = try await SimulatorServer.start(simulator: simulator, logger: quietLogger)
+        let server = try await SimulatorServer.start(simulator: simulator, tls: TestTLS.server, logger: quietLogger)
         let harness = Harness(simulator: simulator, server: server, clock: clock)
         do {
             try await body(harness)

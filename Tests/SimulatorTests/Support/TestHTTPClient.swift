@@ -1,6 +1,8 @@
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import NIOSSL
+import NetworkTestSupport
 
 /// A request as the test sends it, headers in order.
 struct TestRequest: Sendable {
@@ -81,14 +83,19 @@ final class TestConnection {
     }
 }
 
-/// Opens plain connections to a port on loopback.
+/// Opens connections to a port on loopback: HTTPS trusting the test CA, as the simulator serves,
+/// or plain HTTP for the tests of a simulator started without TLS.
 struct TestHTTPClient: Sendable {
     var port: Int
+    var tls = true
 
     func withConnection<Result: Sendable>(_ body: (TestConnection) async throws -> Result) async throws -> Result {
         let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .connect(host: "127.0.0.1", port: port) { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    if tls {
+                        try channel.pipeline.syncOperations.addHandler(NIOSSLClientHandler(context: TestTLS.clientContext, serverHostname: nil))
+                    }
                     try channel.pipeline.syncOperations.addHTTPClientHandlers()
                     return try NIOAsyncChannel<HTTPClientResponsePart, HTTPClientRequestPart>(wrappingChannelSynchronously: channel)
                 }

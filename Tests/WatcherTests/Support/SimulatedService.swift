@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import Model
+import NetworkTestSupport
 import Simulator
 
 /// The Cognito Sync simulator in this test process, on a free loopback port.
@@ -12,7 +13,8 @@ struct SimulatedService {
     let server: SimulatorServer
     let clock: ManualClock
     var simulator: Simulator { server.simulator }
-    var endpoint: String { "http://127.0.0.1:\(server.port)" }
+    /// `https://127.0.0.1:PORT`, with a certificate from the test CA.
+    var endpoint: String { server.endpoint }
     /// Time 0 of the scenario.
     var startDate: Date { simulator.startDate }
 
@@ -20,7 +22,7 @@ struct SimulatedService {
         let quiet = Logger(label: "test-simulator") { _ in SwiftLogNoOpLogHandler() }
         let clock = ManualClock(start: Date())
         let simulator = Simulator(scenario: Scenario(credentials: credentials, pools: pools, faults: faults), clock: clock, logger: quiet)
-        let server = try await SimulatorServer.start(simulator: simulator, host: "127.0.0.1", port: 0, logger: quiet)
+        let server = try await SimulatorServer.start(simulator: simulator, host: "127.0.0.1", port: 0, tls: TestTLS.server, logger: quiet)
         return SimulatedService(server: server, clock: clock)
     }
 

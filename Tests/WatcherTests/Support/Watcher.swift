@@ -4,6 +4,7 @@ import Glibc
 import Musl
 #endif
 import Foundation
+import NetworkTestSupport
 import Simulator
 import Testing
 
@@ -23,7 +24,8 @@ enum Watcher {
         return directory.appendingPathComponent("cognito-sync-watcher").path
     }()
 
-    /// A minimal environment: a scratch HOME with no AWS files, instance metadata off, 80 columns.
+    /// A minimal environment: a scratch HOME with no AWS files, instance metadata off, 80 columns,
+    /// and the test CA trusted as a company's own CA is (`AWS_CA_BUNDLE`), for the simulator's HTTPS.
     static func environment(home: URL, extra: [String: String] = [:]) -> [String: String] {
         var environment = [
             "PATH": "/usr/local/bin:/usr/bin:/bin",
@@ -33,6 +35,7 @@ enum Watcher {
             "AWS_EC2_METADATA_DISABLED": "true",
             "AWS_CONFIG_FILE": home.appendingPathComponent("no-aws-config").path,
             "AWS_SHARED_CREDENTIALS_FILE": home.appendingPathComponent("no-aws-credentials").path,
+            "AWS_CA_BUNDLE": TestTLS.caFile,
         ]
         environment.merge(extra) { _, new in new }
         return environment
