@@ -16,6 +16,12 @@ public final class ForwardProxy: Sendable {
         public var authorization: String?
         /// The status the proxy answered with.
         public var status: Int
+
+        public init(target: String, authorization: String?, status: Int) {
+            self.target = target
+            self.authorization = authorization
+            self.status = status
+        }
     }
 
     /// The port it listens on, on 127.0.0.1.

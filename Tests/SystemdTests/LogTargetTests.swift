@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
+import Foundation
 import Systemd
 import Testing
 
@@ -30,12 +26,19 @@ struct LogTargetTests {
     }
 
     @Test func readsTheRealStandardError() throws {
-        // stat(2) of /proc/self/fd/2 follows the link to whatever stderr is (a terminal, a pipe,
-        // a file): the same device and inode fstat(2) must report.
-        var info = stat()
-        try #require(stat("/proc/self/fd/2", &info) == 0)
+        // stat(1), run with this process's stderr, reports the device and inode of what its
+        // own stderr is (a terminal, a pipe, a file): the same file.
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/stat")
+        process.arguments = ["-L", "-c", "%d:%i", "/proc/self/fd/2"]
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        process.waitUntilExit()
+        let printed = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
         let identity = try #require(FileIdentity.standardError())
-        #expect(identity == FileIdentity(device: UInt64(info.st_dev), inode: UInt64(info.st_ino)))
+        #expect(printed == "\(identity.device):\(identity.inode)")
         let environment = ["JOURNAL_STREAM": "\(identity.device):\(identity.inode)"]
         #expect(LogTarget.auto.resolved(environment: environment, standardError: FileIdentity.standardError()) == .journal)
     }

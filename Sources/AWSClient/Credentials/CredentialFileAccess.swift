@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
+import Foundation
 
 /// Whether a file that holds AWS keys can be read or changed by anyone but its owner.
 ///
@@ -13,9 +9,12 @@ enum CredentialFileAccess {
     /// A warning naming the file, its mode and the fix, or nil when only the owner has access
     /// (or the file cannot be examined; reading it reports that).
     static func warning(forFileAt path: String) -> String? {
-        var status = stat()
-        guard stat(path, &status) == 0 else { return nil }
-        let mode = status.st_mode & 0o777
+        // FileManager rather than stat(2): the C struct's members resolve to whichever module
+        // first included <sys/stat.h>, which strict member-import checking does not accept.
+        guard let permissions = (try? FileManager.default.attributesOfItem(atPath: path))?[.posixPermissions] as? Int else {
+            return nil
+        }
+        let mode = permissions & 0o777
         guard mode & 0o077 != 0 else { return nil }
         let who = mode & 0o007 != 0 ? "every user on this machine" : "members of its group"
         return "\(path) holds AWS keys and is open to \(who) (mode \(String(mode, radix: 8))); "

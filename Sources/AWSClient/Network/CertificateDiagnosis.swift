@@ -99,12 +99,14 @@ enum CertificateDiagnosis {
         let captured = eventLoop.makePromise(of: [NIOSSLCertificate].self)
         let deadline = NIODeadline.now() + timeout
         let serverName = isIPAddress(host) ? nil : host
+        // At the front of the pipeline: the handshake goes straight to the socket, whatever the
+        // CONNECT exchange left behind it.
         let addTLS: @Sendable (any Channel) throws -> Void = { channel in
             let handler = try NIOSSLClientHandler(context: context, serverHostname: serverName) { certificates, verdict in
                 captured.succeed(certificates)
                 verdict.succeed(NIOSSLVerificationResult.failed)
             }
-            try channel.pipeline.syncOperations.addHandler(handler)
+            try channel.pipeline.syncOperations.addHandler(handler, position: .first)
         }
         let tunnel = eventLoop.makePromise(of: Void.self)
         let bootstrap = ClientBootstrap(group: eventLoop)
@@ -113,8 +115,8 @@ enum CertificateDiagnosis {
                 channel.eventLoop.makeCompletedFuture {
                     if let proxy {
                         var headers = HTTPHeaders()
-                        if let user = proxy.username, let password = proxy.password {
-                            headers.add(name: "Proxy-Authorization", value: "Basic " + Data("\(user):\(password)".utf8).base64EncodedString())
+                        if let authorization = proxy.basicAuthorization {
+                            headers.add(name: "Proxy-Authorization", value: authorization)
                         }
                         try channel.pipeline.syncOperations.addHandler(HTTPRequestEncoder(), name: "diagnosis-encoder")
                         try channel.pipeline.syncOperations.addHandler(
@@ -144,11 +146,11 @@ enum CertificateDiagnosis {
             try await tunnel.futureResult.get()
             if proxy != nil {
                 try await eventLoop.submit {
+                    try addTLS(channel)
                     let pipeline = channel.pipeline.syncOperations
                     for name in ["diagnosis-proxy", "diagnosis-decoder", "diagnosis-encoder"] {
                         pipeline.removeHandler(name: name, promise: nil)
                     }
-                    try addTLS(channel)
                 }.get()
             }
             let certificates = try await captured.futureResult.get()

@@ -56,11 +56,8 @@ public struct ProxyServer: Sendable, Hashable, CustomStringConvertible {
             } else {
                 (user, secret) = (userInfo, nil)
             }
-            guard let decodedUser = String(user).removingPercentEncoding,
-                  let decodedSecret = secret.map({ String($0).removingPercentEncoding }) ?? .some(nil) else {
-                throw problem("has a user name or password with a broken %-escape",
-                              fix: "percent-encode special characters in them, e.g. '@' as %40 and '%' as %25")
-            }
+            let decodedUser = Self.unquote(user)
+            let decodedSecret = secret.map(Self.unquote)
             // botocore authenticates only when both are present and not empty.
             if !decodedUser.isEmpty, let decodedSecret, !decodedSecret.isEmpty {
                 (username, password) = (decodedUser, decodedSecret)
@@ -124,6 +121,41 @@ public struct ProxyServer: Sendable, Hashable, CustomStringConvertible {
         hasher.combine(host)
         hasher.combine(port)
         hasher.combine(username)
+    }
+
+    /// The `Proxy-Authorization` value botocore sends: Basic with the decoded user name and
+    /// password, when both are there.
+    var basicAuthorization: String? {
+        guard let username, let password else { return nil }
+        return "Basic " + Data("\(username):\(password)".utf8).base64EncodedString()
+    }
+
+    /// Python's `urllib.parse.unquote`, which botocore applies: `%XX` becomes that byte, an
+    /// escape that is not two hex digits stays as it is, and bytes that are not UTF-8 become U+FFFD.
+    static func unquote(_ text: Substring) -> String {
+        var bytes: [UInt8] = []
+        let utf8 = Array(text.utf8)
+        var index = 0
+        while index < utf8.count {
+            if utf8[index] == UInt8(ascii: "%"), index + 2 < utf8.count,
+               let high = hexValue(utf8[index + 1]), let low = hexValue(utf8[index + 2]) {
+                bytes.append(high << 4 | low)
+                index += 3
+            } else {
+                bytes.append(utf8[index])
+                index += 1
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    private static func hexValue(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
+        default: nil
+        }
     }
 
     /// The proxy URL as it may be shown: user info hidden, for messages about a URL that did

@@ -15,41 +15,38 @@ public enum SmallFile {
         public var permissionDenied = false
     }
 
-    /// The bytes of the regular file at `path`, at most `limit` of them.
+    /// The bytes of the file at `path`, at most `limit` of them.
+    ///
+    /// Reads until the end rather than asking `fstat(2)` for the size: a directory then fails
+    /// its first read with `EISDIR`, and a file that grows is cut off at the limit all the same.
     public static func contents(of path: String, limit: Int) throws(Failure) -> [UInt8] {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { throw failure(errno) }
         defer { close(descriptor) }
-        var status = stat()
-        guard fstat(descriptor, &status) == 0 else { throw failure(errno) }
-        guard status.st_mode & S_IFMT == S_IFREG else {
-            throw Failure(reason: status.st_mode & S_IFMT == S_IFDIR ? "is a directory, not a file" : "is not a regular file")
-        }
-        let tooLarge = Failure(reason: "is larger than the \(limit / 1024) KiB accepted")
-        guard Int(status.st_size) <= limit else { throw tooLarge }
-        // One byte more than the size, to see a file that grew while it was read.
-        var bytes = [UInt8](repeating: 0, count: Int(status.st_size) + 1)
-        var filled = 0
-        while filled < bytes.count {
-            let count = bytes.withUnsafeMutableBytes { buffer -> Int in
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 16 * 1024)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { buffer -> Int in
                 guard let base = buffer.baseAddress else { return 0 }
-                return read(descriptor, base + filled, buffer.count - filled)
+                return read(descriptor, base, buffer.count)
             }
             if count < 0 {
                 if errno == EINTR { continue }
                 throw failure(errno)
             }
-            if count == 0 { break }
-            filled += count
+            if count == 0 { return bytes }
+            bytes += chunk[..<count]
+            guard bytes.count <= limit else {
+                throw Failure(reason: "is larger than the \(limit / 1024) KiB accepted")
+            }
         }
-        guard filled <= limit else { throw tooLarge }
-        return Array(bytes[..<filled])
     }
 
     private static func failure(_ code: Int32) -> Failure {
         switch code {
         case ENOENT: Failure(reason: "does not exist")
         case EACCES: Failure(reason: "cannot be read: permission denied", permissionDenied: true)
+        case EISDIR: Failure(reason: "is a directory, not a file")
         case ENOTDIR: Failure(reason: "does not exist (a part of its path is not a directory)")
         default: Failure(reason: "cannot be read: " + String(cString: strerror(code)))
         }

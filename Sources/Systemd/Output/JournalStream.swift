@@ -1,3 +1,4 @@
+import CSystemd
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -16,9 +17,10 @@ public struct FileIdentity: Sendable, Equatable {
 
     /// The identity of what file descriptor 2 points at, or `nil` if it is closed.
     public static func standardError() -> FileIdentity? {
-        var info = stat()
-        guard fstat(STDERR_FILENO, &info) == 0 else { return nil }
-        return FileIdentity(device: UInt64(info.st_dev), inode: UInt64(info.st_ino))
+        var device: UInt64 = 0
+        var inode: UInt64 = 0
+        guard csw_file_identity(STDERR_FILENO, &device, &inode) == 0 else { return nil }
+        return FileIdentity(device: device, inode: inode)
     }
 }
 

@@ -24,6 +24,10 @@ struct SimulatorBackedClient: Sendable {
 
     static func pool(_ raw: String) throws -> IdentityPoolID { try IdentityPoolID(validating: raw) }
 
+    /// The simulator's demo key pair.
+    static let demoKeys = AWSCredentials(
+        accessKeyID: ScenarioCredential.demo.accessKeyID, secretAccessKey: ScenarioCredential.demo.secretAccessKey)
+
     static func scenario() throws -> Scenario {
         Scenario(
             credentials: [.demo],
@@ -41,24 +45,25 @@ struct SimulatorBackedClient: Sendable {
 
     /// Runs `body` with a fresh simulator and client, and always shuts both down.
     static func run(
-        credentials: AWSCredentials = AWSCredentials(
-            accessKeyID: ScenarioCredential.demo.accessKeyID, secretAccessKey: ScenarioCredential.demo.secretAccessKey
-        ),
+        credentials: AWSCredentials = demoKeys,
         requestTimeout: Duration = .seconds(5),
         maxResponseBytes: Int = 64 * 1024,
+        serverTLS: SimulatorTLS? = TestTLS.server,
+        network: NetworkSettings = TestTLS.network,
+        endpoint: ((SimulatorServer) -> String)? = nil,
         _ body: (SimulatorBackedClient) async throws -> Void
     ) async throws {
         let quiet = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
         let clock = ManualClock()
         let simulator = Simulator(scenario: try scenario(), clock: clock, logger: quiet)
-        let server = try await SimulatorServer.start(simulator: simulator, tls: TestTLS.server, logger: quiet)
-        let transport = HTTPTransport(settings: TestTLS.network, requestTimeout: requestTimeout)
+        let server = try await SimulatorServer.start(simulator: simulator, tls: serverTLS, logger: quiet)
+        let transport = HTTPTransport(settings: network, requestTimeout: requestTimeout)
         let recorder = SleepRecorder()
         let client = CognitoSyncClient(
             transport: transport,
             credentials: StaticCredentials(credentials: credentials),
             configuration: CognitoSyncClientConfiguration(
-                endpoint: EndpointSettings(endpointURL: server.endpoint),
+                endpoint: EndpointSettings(endpointURL: endpoint?(server) ?? server.endpoint),
                 environment: [:], requestTimeout: requestTimeout, maxResponseBytes: maxResponseBytes
             ),
             now: { clock.now() },
