@@ -22,6 +22,12 @@ enum AWSErrorCodes {
         "InvalidAccessKeyId", "AuthFailure", "InvalidToken",
     ]
 
+    /// Codes the AWS SDKs for Java (v2) and JavaScript (v3) take for a refused signing time.
+    static let clockSkew: Set<String> = [
+        "RequestTimeTooSkewed", "RequestExpired", "RequestInTheFuture", "InvalidSignatureException",
+        "SignatureDoesNotMatch", "AuthFailure",
+    ]
+
     /// Codes meaning the caller is known but lacks permission.
     static let notAuthorized: Set<String> = [
         "NotAuthorizedException", "AccessDeniedException", "AccessDenied", "UnauthorizedOperation",

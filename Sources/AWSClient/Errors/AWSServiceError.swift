@@ -1,4 +1,7 @@
-/// An error response from an AWS service: status, code, message, request id and any retry-after hint.
+public import Foundation
+
+/// An error response from an AWS service: status, code, message, request id, any retry-after
+/// hint, and the service's clock.
 public struct AWSServiceError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The HTTP status code.
     public let statusCode: Int
@@ -11,14 +14,24 @@ public struct AWSServiceError: Error, Sendable, Equatable, CustomStringConvertib
     public let requestID: String?
     /// How long the server asked to wait (`x-amz-retry-after` milliseconds, or `Retry-After` seconds).
     public let retryAfter: Duration?
+    /// The time on the service's clock when it answered (the `Date` header), to tell how far off
+    /// this machine's clock is.
+    public let serverDate: Date?
 
     /// Creates an error from its parts.
-    public init(statusCode: Int, code: String, message: String?, requestID: String?, retryAfter: Duration? = nil) {
+    public init(statusCode: Int, code: String, message: String?, requestID: String?, retryAfter: Duration? = nil, serverDate: Date? = nil) {
         self.statusCode = statusCode
         self.code = code
         self.message = message
         self.requestID = requestID
         self.retryAfter = retryAfter
+        self.serverDate = serverDate
+    }
+
+    /// Whether the service may have refused the request for its signing time: the codes the AWS
+    /// SDKs for Java (v2) and JavaScript (v3) correct their clock on.
+    public var mayBeClockSkew: Bool {
+        AWSErrorCodes.clockSkew.contains(code)
     }
 
     /// What kind of failure this is.

@@ -1,3 +1,4 @@
+import AWSSigning
 import Foundation
 
 /// Parses a rest-json error response the way botocore's `RestJSONParser` does.
@@ -30,6 +31,7 @@ public enum RestJSONErrorParser {
         }
         let requestID = nonEmpty(headerValues["x-amzn-requestid"]) ?? nonEmpty(headerValues["x-amz-request-id"])
         let retryAfter = retryAfterHint(headerValues)
+        let serverDate = headerValues["date"].flatMap(HTTPDate.parse)
         let status = String(statusCode)
 
         let strippedBody = body.drop { isASCIIWhitespace($0) }
@@ -39,7 +41,8 @@ public enum RestJSONErrorParser {
                 code: cleanCode(headerValues["x-amzn-errortype"]) ?? status,
                 message: reasonPhrase(statusCode),
                 requestID: requestID,
-                retryAfter: retryAfter
+                retryAfter: retryAfter,
+                serverDate: serverDate
             )
         }
 
@@ -69,7 +72,8 @@ public enum RestJSONErrorParser {
             code: code,
             message: message,
             requestID: requestID,
-            retryAfter: retryAfter
+            retryAfter: retryAfter,
+            serverDate: serverDate
         )
     }
 

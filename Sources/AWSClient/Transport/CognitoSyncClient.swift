@@ -23,6 +23,9 @@ public final class CognitoSyncClient: Sendable {
     private let retryStrategy: StandardRetryStrategy
     private let targets = Mutex<[String: RegionTarget]>([:])
     private let signingKeys = SigV4SigningKeyCache()
+    /// How far the service's clock is ahead of this machine's, in milliseconds, as learnt from an
+    /// answer that refused the signing time; added to every signing time.
+    private let clockOffsetMilliseconds = Atomic<Int64>(0)
     private let now: @Sendable () -> Date
     private let sleep: @Sendable (Duration) async throws -> Void
     private let logger: Logger
@@ -113,6 +116,7 @@ public final class CognitoSyncClient: Sendable {
         var state = RetryState()
         var attempts = 0
         var refreshedExpiredCredentials = false
+        var correctedClock = false
         while true {
             attempts += 1
             let failure: AttemptError
@@ -125,6 +129,12 @@ public final class CognitoSyncClient: Sendable {
             }
             if case .credentials(let message, let transient) = failure {
                 throw CognitoSyncError(transient ? .credentialsUnavailable(message) : .credentials(message), attempts: attempts)
+            }
+            if case .service(let error) = failure, !correctedClock, correctClock(after: error, target: target) {
+                // The signing time was refused and the service's clock says why: sign with its
+                // time and try again at once, as the AWS SDKs for Java and JavaScript do.
+                correctedClock = true
+                continue
             }
             if case .service(let error) = failure, error.category == .authentication, !refreshedExpiredCredentials,
                let refreshing {
@@ -170,7 +180,7 @@ public final class CognitoSyncClient: Sendable {
             throw .credentials("the endpoint \(target.urlPrefix) does not form a request URL", transient: false)
         }
         let signer = SigV4Signer(service: Self.signingName, region: target.endpoint.signingRegion, keyCache: signingKeys)
-        let signed = signer.sign(unsigned, credentials: credentials, date: now())
+        let signed = signer.sign(unsigned, credentials: credentials, date: now().addingTimeInterval(clockOffset))
 
         var headers = HTTPHeaders()
         for header in signed.headers {
@@ -214,6 +224,36 @@ public final class CognitoSyncClient: Sendable {
         } catch {
             throw .connection(await connectionFailure(error, target: regionTarget))
         }
+    }
+
+    /// The clock offset in force, in seconds.
+    private var clockOffset: TimeInterval {
+        TimeInterval(clockOffsetMilliseconds.load(ordering: .relaxed)) / 1000
+    }
+
+    /// A skew smaller than this is left alone: AWS accepts signing times within 5 minutes of its
+    /// own, and the SDK for Java corrects from 4.
+    static let correctableSkew: TimeInterval = 4 * 60
+
+    /// After an answer that may refuse the signing time: when its `Date` is as far from the time
+    /// requests are signed with as to explain that, sign with the service's time from now on, say
+    /// so, and return true. A clock set right later is noticed the same way, and the correction dropped.
+    private func correctClock(after error: AWSServiceError, target: RegionTarget) -> Bool {
+        guard error.mayBeClockSkew, let serverDate = error.serverDate else { return false }
+        let skew = serverDate.timeIntervalSince(now())
+        guard abs(skew - clockOffset) >= Self.correctableSkew else { return false }
+        let correction = abs(skew) >= Self.correctableSkew ? skew : 0
+        clockOffsetMilliseconds.store(Int64((correction * 1000).rounded()), ordering: .relaxed)
+        if correction == 0 {
+            logger.notice("this machine's clock agrees with AWS's again; requests are signed with its own time")
+        } else {
+            logger.warning("""
+                this machine's clock is \(EventText.duration(abs(skew))) \(skew > 0 ? "behind" : "ahead of") AWS's \
+                (\(target.endpointAddress) answered \(error.code) with the time \(EventText.timestamp(serverDate))); requests are \
+                signed with AWS's time from now on; set this machine's clock right (timedatectl, chrony)
+                """)
+        }
+        return true
     }
 
     /// Timeouts of the whole request or of reading its answer; a connect timeout is a

@@ -13,12 +13,7 @@ public struct SimulatorTLS: Sendable {
     /// Serves a certificate chain and private key read from PEM files; the names say where
     /// they came from in error messages.
     public init(certificateChainPEM chainPEM: [UInt8], from chainSource: String, privateKeyPEM keyPEM: [UInt8], from keySource: String) throws(SimulatorTLSError) {
-        let chain: [NIOSSLCertificate]
-        do {
-            chain = try NIOSSLCertificate.fromPEMBytes(chainPEM)
-        } catch {
-            throw SimulatorTLSError(message: "\(chainSource) holds no readable PEM certificate (-----BEGIN CERTIFICATE-----)")
-        }
+        let chain = (try? NIOSSLCertificate.fromPEMBytes(chainPEM)) ?? []
         guard !chain.isEmpty else {
             throw SimulatorTLSError(message: "\(chainSource) holds no PEM certificate (-----BEGIN CERTIFICATE-----)")
         }

@@ -96,14 +96,19 @@ struct SimulateCommand: AsyncParsableCommand {
     private func serverTLS() throws -> (tls: SimulatorTLS?, caFile: String?, temporaryDirectory: String?) {
         guard tls else { return (nil, nil, nil) }
         if let tlsCertificate, let tlsKey {
+            func read(_ path: String, option: String) throws -> [UInt8] {
+                do {
+                    return try SmallFile.contents(of: path, limit: 1024 * 1024)
+                } catch {
+                    throw CommandFailure(.usage, "\(option) \(path) \(error.reason)")
+                }
+            }
+            let chain = try read(tlsCertificate, option: "--tls-certificate")
+            let key = try read(tlsKey, option: "--tls-key")
             do {
-                let chain = try SmallFile.contents(of: tlsCertificate, limit: 1024 * 1024)
-                let key = try SmallFile.contents(of: tlsKey, limit: 1024 * 1024)
                 return (try SimulatorTLS(certificateChainPEM: chain, from: tlsCertificate, privateKeyPEM: key, from: tlsKey), nil, nil)
-            } catch let failure as SmallFile.Failure {
-                throw CommandFailure(.usage, "cannot read --tls-certificate or --tls-key: the file \(failure.reason)")
             } catch {
-                throw CommandFailure(.usage, "\(error)")
+                throw CommandFailure(.usage, error.message)
             }
         }
         let authority: PrivateCertificateAuthority

@@ -33,7 +33,7 @@ struct StatusCommand: AsyncParsableCommand {
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
         let selection = try selected.selection(environment: environment)
-        let logger = Logger(label: "cognito-sync-watcher") { _ in SwiftLogNoOpLogHandler() }
+        let logger = Logger(label: BuildInfo.name) { _ in CommandLineLogHandler() }
         let clients = try ServiceClients.forCommand(selection.configuration, environment: environment, logger: logger)
         let results = await Self.query(selection.pools, client: clients.client, concurrency: selection.configuration.limits.maxConcurrentPolls)
         await clients.shutdown()

@@ -94,7 +94,8 @@ struct WaitCommand: AsyncParsableCommand {
         let signals = SignalStream.make([SIGINT, SIGTERM])
         let environment = ProcessInfo.processInfo.environment
         let selection = try selected.selection(environment: environment)
-        let logger = Logger(label: BuildInfo.name) { _ in SwiftLogNoOpLogHandler() }
+        var logger = Logger(label: BuildInfo.name) { _ in CommandLineLogHandler() }
+        if quiet { logger.logLevel = .error }
         let clients = try ServiceClients.forCommand(selection.configuration, environment: environment, logger: logger)
         let reporter = WaitReporter(quiet: quiet, json: json)
         let session = WaitSession(

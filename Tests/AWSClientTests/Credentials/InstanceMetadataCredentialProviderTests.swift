@@ -14,6 +14,9 @@ struct InstanceMetadataCredentialProviderTests {
          "Expiration": "2030-01-02T03:04:05Z"}
         """
     static let clock = HandAdvancedClock(Date(timeIntervalSince1970: 1_893_500_000))
+    /// A time limit per request that a machine busy with the rest of the suite still meets; the
+    /// default second is for the tests of what a timeout does.
+    static let patient = ["AWS_METADATA_SERVICE_TIMEOUT": "5"]
 
     /// An instance metadata service: `tokenReply` for the token PUT, the role and its document for GETs.
     static func metadataService(
@@ -33,7 +36,7 @@ struct InstanceMetadataCredentialProviderTests {
     @Test func followsTheIMDSv2TokenFlow() async throws {
         let server = try await Self.metadataService()
         let provider = InstanceMetadataCredentialProvider(
-            environment: [:], transport: .shared, endpoint: server.baseURL, now: { Self.clock.now })
+            environment: Self.patient, transport: .shared, endpoint: server.baseURL, now: { Self.clock.now })
         let credentials = try await provider.credentials()
         try await server.shutdown()
         #expect(credentials == AWSCredentials(
@@ -65,7 +68,7 @@ struct InstanceMetadataCredentialProviderTests {
     func refusedTokenFallsBackToIMDSv1(_ status: HTTPResponseStatus) async throws {
         let server = try await Self.metadataService(tokenReply: .status(status))
         let provider = InstanceMetadataCredentialProvider(
-            environment: [:], transport: .shared, endpoint: server.baseURL, now: { Self.clock.now })
+            environment: Self.patient, transport: .shared, endpoint: server.baseURL, now: { Self.clock.now })
         #expect(try await provider.credentials().accessKeyID == "AKIDIMDS")
         try await server.shutdown()
         #expect(server.requests.count == 3)
@@ -96,7 +99,7 @@ struct InstanceMetadataCredentialProviderTests {
         let config = try directory.write("config", "[profile fleet]\nec2_metadata_v1_disabled = true\n")
         let server = try await Self.metadataService(tokenReply: .status(.forbidden))
         let provider = InstanceMetadataCredentialProvider(
-            environment: [:], transport: .shared, endpoint: server.baseURL, profile: "fleet",
+            environment: Self.patient, transport: .shared, endpoint: server.baseURL, profile: "fleet",
             locations: SharedFileLocations(environment: ["AWS_CONFIG_FILE": config, "HOME": directory.path]),
             now: { Date() })
         let error = await #expect(throws: CredentialError.self) { try await provider.credentials() }
@@ -135,7 +138,7 @@ struct InstanceMetadataCredentialProviderTests {
             request.method == .PUT ? .ok("t") : .status(.notFound)
         }
         await expectNotConfigured(InstanceMetadataCredentialProvider(
-            environment: [:], transport: .shared, endpoint: server.baseURL))
+            environment: Self.patient, transport: .shared, endpoint: server.baseURL))
         try await server.shutdown()
         #expect(server.requests.count == 2)
     }
@@ -150,7 +153,7 @@ struct InstanceMetadataCredentialProviderTests {
     @Test func roleThatDoesNotTrustEC2IsNotConfigured() async throws {
         let server = try await Self.metadataService(
             document: #"{"Code": "AssumeRoleUnauthorizedAccess", "Message": "EC2 cannot assume the role", "LastUpdated": "x"}"#)
-        let provider = InstanceMetadataCredentialProvider(environment: [:], transport: .shared, endpoint: server.baseURL)
+        let provider = InstanceMetadataCredentialProvider(environment: Self.patient, transport: .shared, endpoint: server.baseURL)
         let error = await #expect(throws: CredentialError.self) { try await provider.credentials() }
         try await server.shutdown()
         #expect(error?.code == .notConfigured)
@@ -171,7 +174,7 @@ struct InstanceMetadataCredentialProviderTests {
         let server = try await Self.metadataService()
         // Five minutes before the document's expiry: inside botocore's 15-minute window.
         let now = Date(timeIntervalSince1970: 1_893_553_445 - 300)
-        let provider = InstanceMetadataCredentialProvider(environment: [:], transport: .shared, endpoint: server.baseURL, now: { now })
+        let provider = InstanceMetadataCredentialProvider(environment: Self.patient, transport: .shared, endpoint: server.baseURL, now: { now })
         let expiration = try #require(try await provider.credentials().expiration)
         try await server.shutdown()
         let stretch = expiration.timeIntervalSince(now)

@@ -51,6 +51,8 @@ struct SimulatorBackedClient: Sendable {
         serverTLS: SimulatorTLS? = TestTLS.server,
         network: NetworkSettings = TestTLS.network,
         endpoint: ((SimulatorServer) -> String)? = nil,
+        clientClock: (@Sendable (ManualClock) -> Date)? = nil,
+        logger: Logger? = nil,
         _ body: (SimulatorBackedClient) async throws -> Void
     ) async throws {
         let quiet = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
@@ -66,9 +68,9 @@ struct SimulatorBackedClient: Sendable {
                 endpoint: EndpointSettings(endpointURL: endpoint?(server) ?? server.endpoint),
                 environment: [:], requestTimeout: requestTimeout, maxResponseBytes: maxResponseBytes
             ),
-            now: { clock.now() },
+            now: { clientClock?(clock) ?? clock.now() },
             sleep: { recorder.record($0) },
-            logger: quiet
+            logger: logger ?? quiet
         )
         let harness = SimulatorBackedClient(simulator: simulator, clock: clock, client: client, server: server, sleeps: recorder)
         let outcome: Result<Void, any Error>

@@ -1,8 +1,9 @@
-import Foundation
+public import Foundation
 
 /// HTTP's IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`): the `Date` response header, and the
-/// `Date` request header a SigV4 request may carry instead of `X-Amz-Date`.
-enum HTTPDate {
+/// `Date` request header a SigV4 request may carry instead of `X-Amz-Date`. The client reads the
+/// service's clock from it; the simulator writes it.
+public enum HTTPDate {
     private static let days = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
     private static let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
@@ -12,7 +13,7 @@ enum HTTPDate {
         return calendar
     }
 
-    static func format(_ date: Date) -> String {
+    public static func format(_ date: Date) -> String {
         let parts = calendar.dateComponents([.weekday, .year, .month, .day, .hour, .minute, .second], from: date)
         let weekday = days[((parts.weekday ?? 1) - 1 + 7) % 7]
         let month = months[((parts.month ?? 1) - 1 + 12) % 12]
@@ -22,7 +23,7 @@ enum HTTPDate {
 
     /// Parses the IMF-fixdate form, also with the zone written `-0000` or `+0000` as Python's
     /// `formatdate` (and so botocore) writes it; anything else is `nil`.
-    static func parse(_ text: String) -> Date? {
+    public static func parse(_ text: String) -> Date? {
         let fields = text.split(separator: " ", omittingEmptySubsequences: false)
         guard fields.count == 6, fields[0].count == 4, fields[0].hasSuffix(","), days.contains(String(fields[0].dropLast())),
               ["GMT", "UTC", "+0000", "-0000"].contains(fields[5]), let month = months.firstIndex(of: String(fields[2])),
