@@ -10,6 +10,7 @@ import random
 import re
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import tempfile
@@ -62,10 +63,10 @@ def write_json(path, value):
     return path
 
 
-def watcher_config(path, endpoint, state_directory, pools, defaults, limits):
+def watcher_config(path, endpoint, state_directory, pools, defaults, limits, ca_bundle=None):
     """A watcher configuration; `pools` are ids or objects with per-pool settings."""
     return write_json(path, {
-        "aws": {"region": None, "endpoint": endpoint, "profile": None},
+        "aws": {"region": None, "endpoint": endpoint, "profile": None, "caBundle": ca_bundle},
         "stateDirectory": state_directory,
         "limits": limits,
         "defaults": defaults,
@@ -87,14 +88,18 @@ def watcher_environment(extra=None):
 
 
 class Simulator:
-    """`cognito-sync-watcher simulate` on a free loopback port."""
+    """`cognito-sync-watcher simulate` on a free loopback port: plain HTTP, or with `tls` HTTPS
+    with a CA made for the run, whose certificate is then in `ca_file`."""
 
-    def __init__(self, binary, scenario_path, log_path):
+    def __init__(self, binary, scenario_path, log_path, tls=False):
         self.log = open(log_path, "w")
         self.port = free_port()
-        self.endpoint = f"http://127.0.0.1:{self.port}"
+        self.endpoint = f"{'https' if tls else 'http'}://127.0.0.1:{self.port}"
+        self.ca_file = os.path.join(os.path.dirname(os.path.abspath(log_path)), f"simulator-ca-{self.port}.pem") if tls else None
+        self.context = None
+        transport = ["--ca-file", self.ca_file] if tls else ["--no-tls"]
         self.process = subprocess.Popen(
-            [binary, "simulate", "--scenario", scenario_path, "--port", str(self.port)],
+            [binary, "simulate", "--scenario", scenario_path, "--port", str(self.port)] + transport,
             stdout=self.log, stderr=self.log, env=watcher_environment())
 
         def answering():
@@ -111,13 +116,21 @@ class Simulator:
             raise RuntimeError(f"the simulator did not answer on port {self.port} within 120 s")
 
     def admin(self, path, method="GET"):
+        if self.ca_file and self.context is None:
+            if not os.path.exists(self.ca_file):
+                raise OSError("the simulator has not written its CA yet")
+            self.context = ssl.create_default_context(cafile=self.ca_file)
         request = urllib.request.Request(self.endpoint + "/_simulator/" + path, method=method)
-        with urllib.request.urlopen(request, timeout=30) as response:
+        with urllib.request.urlopen(request, timeout=30, context=self.context) as response:
             body = response.read()
         return json.loads(body) if body else None
 
     def requests_total(self):
         return self.admin("requests")["total"]
+
+    def connections_total(self):
+        """Connections accepted so far (over TLS, each a handshake)."""
+        return self.admin("requests")["connections"]
 
     def request_log(self):
         return self.admin("requests")

@@ -22,6 +22,7 @@ def main():
     parser.add_argument("--endpoint", required=True)
     parser.add_argument("--pools", required=True, help="a file with one pool id a line")
     parser.add_argument("--count", type=int, required=True)
+    parser.add_argument("--ca-bundle", help="the CA to trust for an https endpoint (verify=)")
     args = parser.parse_args()
     with open(args.pools) as handle:
         pools = [line.strip() for line in handle if line.strip()]
@@ -29,7 +30,8 @@ def main():
     session = boto3.session.Session()
     config = Config(retries={"mode": "standard"})
     regions = sorted({pool.split(":")[0] for pool in pools})
-    clients = {region: session.client("cognito-sync", region_name=region, endpoint_url=args.endpoint, config=config)
+    clients = {region: session.client("cognito-sync", region_name=region, endpoint_url=args.endpoint, config=config,
+                                      verify=args.ca_bundle if args.ca_bundle else None)
                for region in regions}
 
     errors = {}

@@ -16,6 +16,11 @@ For each pool count:
    all the watcher's threads (/proc/PID/task/*/status, and `perf stat -e context-switches` when
    it works) over an idle window in which no poll is due.
 
+With --tls, the simulators serve HTTPS with a CA made for the run, every client trusts that CA
+(the watcher through aws.caBundle, curl with --cacert, boto3 with verify=), only the load phase
+runs, and each client's new connections (each one a TLS handshake) are counted per 1,000
+requests: the simulator's own count for the watcher and boto3, curl's num_connects for curl.
+
 Only loopback traffic; every phase is bounded in requests and time.
 """
 
@@ -118,9 +123,9 @@ def curl_config(path, endpoint, ids, count, sign):
     return path
 
 
-def measure_curl(workdir, label, endpoint, ids, count, sign=True):
+def measure_curl(workdir, label, endpoint, ids, count, sign=True, ca_file=None):
     config = curl_config(os.path.join(workdir, f"curl-{label}.conf"), endpoint, ids, count, sign)
-    out, code, cpu, wall = run_with_rusage(["curl", "-s", "-K", config])
+    out, code, cpu, wall = run_with_rusage(["curl", "-s", "-K", config] + (["--cacert", ca_file] if ca_file else []))
     statuses, connects = {}, 0
     for line in out.splitlines():
         parts = line.split()
@@ -128,19 +133,24 @@ def measure_curl(workdir, label, endpoint, ids, count, sign=True):
             statuses[parts[0]] = statuses.get(parts[0], 0) + 1
             connects += int(parts[1])
     return {"requests": count, "cpu_seconds": cpu, "wall_seconds": wall, "exit": code,
-            "cpu_per_request_us": cpu / count * 1e6, "statuses": statuses, "connections": connects}
+            "cpu_per_request_us": cpu / count * 1e6, "statuses": statuses, "connections": connects,
+            "connections_per_1000": connects / count * 1000}
 
 
-def measure_boto3(workdir, endpoint, ids, count):
+def measure_boto3(workdir, endpoint, ids, count, ca_file=None, simulator=None):
     pools_file = os.path.join(workdir, "pools.txt")
     with open(pools_file, "w") as handle:
         handle.write("\n".join(ids) + "\n")
     script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "boto3_loop.py")
+    connections0 = simulator.connections_total() if simulator else 0
     out, code, cpu, wall = run_with_rusage(
-        [sys.executable, script, "--endpoint", endpoint, "--pools", pools_file, "--count", str(count)],
+        [sys.executable, script, "--endpoint", endpoint, "--pools", pools_file, "--count", str(count)]
+        + (["--ca-bundle", ca_file] if ca_file else []),
         env=lib.watcher_environment())
     result = json.loads(out.strip().splitlines()[-1]) if code == 0 else {}
     result.update({"process_cpu_seconds_rusage": cpu, "wall_seconds": wall, "exit": code})
+    if simulator:
+        result["connections_per_1000"] = (simulator.connections_total() - connections0) / count * 1000
     if code == 0:
         result["cpu_per_request_us"] = result["loop_cpu_seconds"] / count * 1e6
     return result
@@ -182,14 +192,17 @@ def measure_window(watcher, simulator, args):
     """CPU time per poll over a window of at most args.window_polls polls or args.window_seconds."""
     split0, switches0 = lib.cpu_split(watcher.pid), lib.context_switches(watcher.pid)
     cpu0, polls0, at0 = lib.cpu_seconds(watcher.pid), simulator.requests_total(), time.monotonic()
+    connections0 = simulator.connections_total()
     lib.wait_until(lambda: simulator.requests_total() >= polls0 + args.window_polls, timeout=args.window_seconds, interval=0.1)
     cpu1, polls1, at1 = lib.cpu_seconds(watcher.pid), simulator.requests_total(), time.monotonic()
     split1, switches1 = lib.cpu_split(watcher.pid), lib.context_switches(watcher.pid)
+    connections1 = simulator.connections_total()
     polls = polls1 - polls0
     voluntary, involuntary = lib.context_switch_delta(switches0, switches1)
     return {
         "window_user_seconds": split1[0] - split0[0], "window_system_seconds": split1[1] - split0[1],
         "context_switches_per_poll": (voluntary + involuntary) / polls if polls else None,
+        "connections_per_1000": (connections1 - connections0) / polls * 1000 if polls else None,
         "window_polls": polls, "window_seconds": at1 - at0, "window_cpu_seconds": cpu1 - cpu0,
         "polls_per_second": polls / (at1 - at0),
         "cpu_per_poll_us": (cpu1 - cpu0) / polls * 1e6 if polls else None,
@@ -205,11 +218,11 @@ def load_phase(binary, workdir, ids, roles, args):
     count = len(ids)
     result = {}
     scenario_path = lib.write_json(os.path.join(workdir, "scenario-load.json"), scenario(ids, roles, outcome_at=3600))
-    simulator = lib.Simulator(binary, scenario_path, os.path.join(workdir, "simulator-load.log"))
+    simulator = lib.Simulator(binary, scenario_path, os.path.join(workdir, "simulator-load.log"), tls=args.tls)
     try:
         state = os.path.join(workdir, "state-load")
         config = lib.watcher_config(os.path.join(workdir, "config-load.json"), simulator.endpoint, state, ids,
-                                    defaults(1, 1, 1), LIMITS)
+                                    defaults(1, 1, 1), LIMITS, ca_bundle=simulator.ca_file)
         watcher, notify = start_watcher(binary, workdir, "load", config)
         try:
             result["ready_seconds"] = wait_ready(watcher, notify)
@@ -224,7 +237,7 @@ def load_phase(binary, workdir, ids, roles, args):
                 notify.close()
                 limited = dict(LIMITS, maxRequestsPerSecond=args.max_rate)
                 config = lib.watcher_config(os.path.join(workdir, "config-rate.json"), simulator.endpoint, state, ids,
-                                            defaults(1, 1, 1), limited)
+                                            defaults(1, 1, 1), limited, ca_bundle=simulator.ca_file)
                 watcher, notify = start_watcher(binary, workdir, "rate", config)
                 wait_ready(watcher, notify)
                 time.sleep(3)
@@ -238,17 +251,18 @@ def load_phase(binary, workdir, ids, roles, args):
         if args.watcher_only:
             return result
         lib.log(f"{count} pools: watcher {result.get('cpu_per_poll_us', 0):.0f} us/poll over {requests} polls; boto3 and curl next")
-        result["boto3"] = measure_boto3(workdir, simulator.endpoint, ids, requests)
-        result["curl_signed_403"] = measure_curl(workdir, "signed-403", simulator.endpoint, ids, requests)
+        result["boto3"] = measure_boto3(workdir, simulator.endpoint, ids, requests, ca_file=simulator.ca_file, simulator=simulator)
+        result["curl_signed_403"] = measure_curl(workdir, "signed-403", simulator.endpoint, ids, requests, ca_file=simulator.ca_file)
     finally:
         simulator.stop()
     # curl's signature is rejected for ids with ':'; against a simulator that checks no
     # signature it gets the same 200 answers the watcher and boto3 got.
     open_path = lib.write_json(os.path.join(workdir, "scenario-open.json"), scenario(ids, roles, outcome_at=3600, verify=False))
-    simulator = lib.Simulator(binary, open_path, os.path.join(workdir, "simulator-open.log"))
+    simulator = lib.Simulator(binary, open_path, os.path.join(workdir, "simulator-open.log"), tls=args.tls)
     try:
-        result["curl_signed_200"] = measure_curl(workdir, "signed-200", simulator.endpoint, ids, requests)
-        result["curl_unsigned_200"] = measure_curl(workdir, "unsigned-200", simulator.endpoint, ids, requests, sign=False)
+        result["curl_signed_200"] = measure_curl(workdir, "signed-200", simulator.endpoint, ids, requests, ca_file=simulator.ca_file)
+        result["curl_unsigned_200"] = measure_curl(workdir, "unsigned-200", simulator.endpoint, ids, requests, sign=False,
+                                                   ca_file=simulator.ca_file)
     finally:
         simulator.stop()
     return result
@@ -260,12 +274,12 @@ def realistic_phase(binary, workdir, ids, roles, args, outcome_at):
     in_progress = 10
     result = {"in_progress_interval": in_progress, "outcome_at": outcome_at}
     scenario_path = lib.write_json(os.path.join(workdir, "scenario-real.json"), scenario(ids, roles, outcome_at=outcome_at))
-    simulator = lib.Simulator(binary, scenario_path, os.path.join(workdir, "simulator-real.log"))
+    simulator = lib.Simulator(binary, scenario_path, os.path.join(workdir, "simulator-real.log"), tls=args.tls)
     try:
         start_epoch = simulator.start_epoch()
         state = os.path.join(workdir, "state-real")
         config = lib.watcher_config(os.path.join(workdir, "config-real.json"), simulator.endpoint, state, ids,
-                                    defaults(in_progress, 600, 300), LIMITS)
+                                    defaults(in_progress, 600, 300), LIMITS, ca_bundle=simulator.ca_file)
         watcher, notify = start_watcher(binary, workdir, "real", config)
         try:
             result["ready_seconds"] = wait_ready(watcher, notify)
@@ -332,6 +346,8 @@ def main():
                         "(state saved by a first round at 1,000/s), to compare pool counts at equal rates")
     parser.add_argument("--watcher-only", action="store_true", help="only the load phase, without boto3, curl "
                         "and the realistic phase")
+    parser.add_argument("--tls", action="store_true", help="HTTPS with a private CA for every client; the load "
+                        "phase only, with TLS handshakes (new connections) per 1,000 requests")
     parser.add_argument("--output", help="write every figure as JSON here")
     parser.add_argument("--keep", action="store_true", help="keep the work directories (logs, configs)")
     args = parser.parse_args()
@@ -344,6 +360,12 @@ def main():
         ids = lib.pool_ids(count, seed=count)
         roles = assign_roles(ids, seed=count)
         load = load_phase(binary, workdir, ids, roles, args)
+        if args.tls and not args.watcher_only:
+            results["sizes"][count] = {"load": load}
+            lib.log(f"{count} pools over TLS: " + json.dumps(tls_row(count, load)))
+            if not args.keep:
+                shutil.rmtree(workdir, ignore_errors=True)
+            continue
         if args.watcher_only:
             results["sizes"][count] = {"load": load}
             lib.log(f"{count} pools: {load['cpu_per_poll_us']:.0f} us/poll at {load['polls_per_second']:.0f} polls/s "
@@ -363,7 +385,9 @@ def main():
     results["load_average_at_end"] = os.getloadavg()
     if args.output:
         lib.write_json(args.output, results)
-    if not args.watcher_only:
+    if args.tls and not args.watcher_only:
+        print(tls_markdown(results))
+    elif not args.watcher_only:
         print(markdown(results))
 
 
@@ -378,6 +402,38 @@ def summary_row(count, load, real):
         "peak_rss_mib": load["peak_rss_kib"] / 1024, "ready_s": real["ready_seconds"],
         "failed_delays_s": real.get("failed_delays_seconds"), "idle": real.get("idle"),
     }
+
+
+def tls_row(count, load):
+    watcher, curl, boto3 = load.get("cpu_per_poll_us"), load["curl_signed_200"], load["boto3"]
+    return {
+        "pools": count, "watcher_us_per_poll": watcher, "curl_us": curl["cpu_per_request_us"],
+        "boto3_us": boto3.get("cpu_per_request_us"),
+        "watcher/curl": watcher / curl["cpu_per_request_us"] if watcher else None,
+        "handshakes_per_1000": {"watcher": load.get("connections_per_1000"), "curl": curl.get("connections_per_1000"),
+                                "boto3": boto3.get("connections_per_1000")},
+        "peak_rss_mib": load["peak_rss_kib"] / 1024,
+    }
+
+
+def tls_markdown(results):
+    rows = ["| pools | watcher µs/poll | polls (window) | curl µs/req (200 / 403) | boto3 µs/req | watcher/curl "
+            "| TLS handshakes per 1,000 requests (watcher / curl / boto3) | peak RSS MiB |",
+            "|" + "---|" * 8]
+    for count, figures in results["sizes"].items():
+        load = figures["load"]
+        row = tls_row(count, load)
+        handshakes = row["handshakes_per_1000"]
+
+        def figure(value):
+            return f"{value:.1f}" if value is not None else "n/a"
+
+        rows.append(
+            f"| {count} | {row['watcher_us_per_poll']:.0f} | {load['window_polls']} "
+            f"| {row['curl_us']:.0f} / {load['curl_signed_403']['cpu_per_request_us']:.0f} | {figure(row['boto3_us'])} "
+            f"| {row['watcher/curl']:.2f} | {figure(handshakes['watcher'])} / {figure(handshakes['curl'])} / {figure(handshakes['boto3'])} "
+            f"| {row['peak_rss_mib']:.1f} |")
+    return "\n".join(rows)
 
 
 def markdown(results):

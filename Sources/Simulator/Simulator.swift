@@ -236,6 +236,11 @@ public final class Simulator: Sendable {
         state.withLock { $0.log }
     }
 
+    /// Counts a connection the listener accepted.
+    public func recordConnection() {
+        state.withLock { $0.log.connections += 1 }
+    }
+
     /// Forgets every request so far.
     public func clearRequestLog() {
         state.withLock { $0.log = RequestLog() }

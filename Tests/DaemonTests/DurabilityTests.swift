@@ -150,6 +150,31 @@ struct DurabilityTests {
         #expect(states.keys.sorted() == [H.c])
     }
 
+    /// A corrected CA bundle or proxy comes with a new fetcher: a pool held back by a lasting
+    /// error is polled at once, not at the idle cadence; a healthy pool keeps its schedule.
+    @Test func aReloadWithNewAWSSettingsPollsFailingPoolsAtOnce() async {
+        let harness = H(configuration: H.configuration([H.a, H.b]), scripts: [
+            H.a: [(0, Answer.failure(.lasting, "CertificateUntrusted"))],
+            H.b: [(0, Answer.details(.notStarted))],
+        ])
+        await harness.start()
+        await harness.advance(by: 30)
+        #expect(harness.sink.kinds(of: H.a) == [.pollFailing])
+        let fixed = ScriptedFetcher(clock: harness.scheduler, scripts: [H.a: [(0, Answer.details(.notStarted))], H.b: [(0, Answer.details(.notStarted))]])
+        await harness.loop.reload(configuration: H.configuration([H.a, H.b]), fetcher: fixed)
+        await harness.loop.settle()
+        #expect(fixed.pollTimes(of: H.a) == [0], "polled at the reload")
+        #expect(fixed.pollTimes(of: H.b).isEmpty, "a healthy pool waits for its turn")
+        #expect(harness.sink.kinds(of: H.a) == [.pollFailing, .pollRecovered])
+        // Without new settings a reload leaves the failing pool's schedule alone.
+        let again = H(configuration: H.configuration([H.a]), scripts: [H.a: [(0, Answer.failure(.lasting, "CertificateUntrusted"))]])
+        await again.start()
+        await again.advance(by: 30)
+        await again.loop.reload(configuration: H.configuration([H.a]))
+        await again.loop.settle()
+        #expect(again.fetcher.pollTimes(of: H.a) == [0])
+    }
+
     @Test func aPoolRemovedAndAddedAgainKeepsOnlyItsNewSchedule() async {
         let harness = H(configuration: H.configuration([H.a, H.b]), scripts: [
             H.a: [(0, Answer.details(.notStarted))], H.b: [(0, Answer.details(.notStarted))],

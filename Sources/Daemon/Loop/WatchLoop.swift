@@ -109,7 +109,8 @@ public actor WatchLoop {
 
     /// Applies a new configuration without losing state: new pools start polling, removed ones
     /// stop, changed settings take effect at the next poll (an earlier one if the new cadence
-    /// asks for it).
+    /// asks for it). A new fetcher comes with new AWS settings: pools failing until now are
+    /// polled at once.
     public func reload(configuration new: WatcherConfiguration, fetcher newFetcher: (any DetailsFetcher)? = nil) {
         if let newFetcher { fetcher = newFetcher }
         let now = scheduler.monotonicNow()
@@ -134,6 +135,13 @@ public actor WatchLoop {
             entries[pool.id] = entry
             if inFlight[pool.id] == nil {
                 schedule(pool.id, after: PollSchedule.delay(after: entry.machine.state, settings: pool.settings, using: &random), now: now, onlyIfEarlier: true)
+            }
+        }
+        if newFetcher != nil {
+            // New AWS settings (endpoint, profile, CA bundle, proxy) may be the fix for what held
+            // a pool back: poll such pools now rather than after their backoff or idle cadence.
+            for (id, entry) in entries where entry.machine.state.failure != nil && inFlight[id] == nil {
+                schedule(id, after: 0, now: now, onlyIfEarlier: true)
             }
         }
         if new.limits.maxRequestsPerSecond != configuration.limits.maxRequestsPerSecond {

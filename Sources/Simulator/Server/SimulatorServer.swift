@@ -56,6 +56,7 @@ public final class SimulatorServer: Sendable {
             .childChannelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
             .childChannelInitializer { channel in
                 registry.add(channel)
+                simulator.recordConnection()
                 return channel.eventLoop.makeCompletedFuture {
                     if let tls {
                         try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls.context))
@@ -92,10 +93,10 @@ public final class SimulatorServer: Sendable {
         logger.info("stopped", metadata: ["port": "\(port)"])
     }
 
-    /// How many connections the listener has accepted so far: lets a test see that a client
-    /// keeps its connections alive.
+    /// How many connections the listener has accepted since the request log was last cleared:
+    /// lets a test see that a client keeps its connections alive.
     public var connectionsAccepted: Int {
-        registry.accepted.withLock { $0 }
+        simulator.requestLog.connections
     }
 
     /// Returns when the listener is closed, by ``shutdown()`` or an error.
@@ -106,12 +107,10 @@ public final class SimulatorServer: Sendable {
     /// Tracks open connections so shutdown can close them.
     private final class Registry: Sendable {
         let connections = Mutex<[ObjectIdentifier: any Channel]>([:])
-        let accepted = Mutex(0)
 
         func add(_ channel: any Channel) {
             let key = ObjectIdentifier(channel)
             connections.withLock { $0[key] = channel }
-            accepted.withLock { $0 += 1 }
             channel.closeFuture.whenComplete { [weak self] _ in
                 self?.connections.withLock { _ = $0.removeValue(forKey: key) }
             }

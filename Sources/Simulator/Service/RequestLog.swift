@@ -24,6 +24,8 @@ public struct RequestLog: Sendable, Equatable, Codable {
     public static let recentLimit = 1000
 
     public var total = 0
+    /// Connections accepted (with TLS, each one a handshake): shows whether clients keep theirs alive.
+    public var connections = 0
     /// Pool id → operation (or `Unknown`) → count.
     public var byPool: [String: [String: Int]] = [:]
     /// Fault label → requests it hit.
