@@ -97,6 +97,8 @@ class Simulator:
         self.endpoint = f"{'https' if tls else 'http'}://127.0.0.1:{self.port}"
         self.ca_file = os.path.join(os.path.dirname(os.path.abspath(log_path)), f"simulator-ca-{self.port}.pem") if tls else None
         self.context = None
+        # urllib opens a connection per call: the admin calls' own connections are not counted.
+        self.admin_calls = 0
         transport = ["--ca-file", self.ca_file] if tls else ["--no-tls"]
         self.process = subprocess.Popen(
             [binary, "simulate", "--scenario", scenario_path, "--port", str(self.port)] + transport,
@@ -121,6 +123,7 @@ class Simulator:
                 raise OSError("the simulator has not written its CA yet")
             self.context = ssl.create_default_context(cafile=self.ca_file)
         request = urllib.request.Request(self.endpoint + "/_simulator/" + path, method=method)
+        self.admin_calls += 1
         with urllib.request.urlopen(request, timeout=30, context=self.context) as response:
             body = response.read()
         return json.loads(body) if body else None
@@ -129,8 +132,10 @@ class Simulator:
         return self.admin("requests")["total"]
 
     def connections_total(self):
-        """Connections accepted so far (over TLS, each a handshake)."""
-        return self.admin("requests")["connections"]
+        """Connections accepted so far from clients other than this one (over TLS, each a
+        handshake)."""
+        accepted = self.admin("requests")["connections"]
+        return accepted - self.admin_calls
 
     def request_log(self):
         return self.admin("requests")

@@ -106,7 +106,7 @@ def run_with_rusage(command, env=None, stdin=None):
     return out, process.returncode, usage.ru_utime + usage.ru_stime, wall
 
 
-def curl_config(path, endpoint, ids, count, sign):
+def curl_config(path, endpoint, ids, count, sign, ca_file=None):
     """One block per request, `next` between them: one curl process, one reused connection."""
     with open(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w") as handle:
         for index in range(count):
@@ -117,6 +117,9 @@ def curl_config(path, endpoint, ids, count, sign):
             handle.write(f'url = "{endpoint}/identitypools/{pool.replace(":", "%3A")}/getBulkPublishDetails"\n')
             handle.write('request = "POST"\ndata = ""\noutput = "/dev/null"\n')
             handle.write('write-out = "%{http_code} %{num_connects}\\n"\n')
+            if ca_file:
+                # Per URL: options before a `next` do not carry over to the URLs after it.
+                handle.write(f'cacert = "{ca_file}"\n')
             if sign:
                 handle.write(f'aws-sigv4 = "aws:amz:{region}:cognito-sync"\n')
                 handle.write(f'user = "{lib.DEMO_ACCESS_KEY}:{lib.DEMO_SECRET_KEY}"\n')
@@ -124,8 +127,8 @@ def curl_config(path, endpoint, ids, count, sign):
 
 
 def measure_curl(workdir, label, endpoint, ids, count, sign=True, ca_file=None):
-    config = curl_config(os.path.join(workdir, f"curl-{label}.conf"), endpoint, ids, count, sign)
-    out, code, cpu, wall = run_with_rusage(["curl", "-s", "-K", config] + (["--cacert", ca_file] if ca_file else []))
+    config = curl_config(os.path.join(workdir, f"curl-{label}.conf"), endpoint, ids, count, sign, ca_file)
+    out, code, cpu, wall = run_with_rusage(["curl", "-s", "-K", config])
     statuses, connects = {}, 0
     for line in out.splitlines():
         parts = line.split()

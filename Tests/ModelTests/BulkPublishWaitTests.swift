@@ -166,6 +166,11 @@ final class BulkPublishWaitTests {
         let step = wait.failed(Self.notFound, at: Fixture.at(0), using: &low)
         #expect(step.action == .finish(.cannotWait(Self.notFound)))
         #expect(step.progress?.message == "cannot wait: ResourceNotFoundException: IdentityPool not found.")
+        // A broken way to the service (a certificate, a proxy) ends it too: waiting cannot fix it.
+        var unreachable = BulkPublishWait(pool: Self.pool, requirement: .latestRun)
+        _ = unreachable.begin()
+        let untrusted = PollFailure(kind: .unreachable, code: "CertificateUntrusted", message: "the certificate of …")
+        #expect(unreachable.failed(untrusted, at: Fixture.at(0), using: &low).action == .finish(.cannotWait(untrusted)))
     }
 
     // MARK: - Starting a run first

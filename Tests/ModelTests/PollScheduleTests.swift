@@ -69,6 +69,16 @@ struct PollScheduleTests {
         var random = SeededGenerator(state: 1)
         #expect(PollSchedule.delay(after: PoolState(lastStatus: .inProgress, failure: failure), settings: Self.settings, using: &random) == 600)
     }
+
+    /// A broken way to the service (a certificate, a proxy) backs off as transient errors do,
+    /// growing up to the longest backoff, never to the idle cadence.
+    @Test func anUnreachableServiceIsRetriedWithTheErrorBackoff() {
+        var most = ConstantGenerator(value: .max)
+        for (failures, ceiling) in [(1, 5.0), (2, 10.0), (3, 20.0), (9, 300.0)] {
+            let failure = FailureRecord(since: .now, kind: .unreachable, code: "CertificateUntrusted", message: "", consecutiveFailures: failures, reported: true)
+            #expect(abs(PollSchedule.delay(after: PoolState(lastStatus: .inProgress, failure: failure), settings: Self.settings, using: &most) - ceiling) < 1e-9)
+        }
+    }
 }
 
 struct RequestRateLimiterTests {

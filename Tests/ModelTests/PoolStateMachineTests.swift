@@ -154,6 +154,13 @@ struct PoolStateMachineTests {
             (.failure(at: 1800, .transient, code: "HTTP 500"), []),
             (.details(at: 2400, .notStarted, start: nil), ["pollRecovered"]),
         ]),
+        Scenario(name: "an unreachable service is reported at once, once, and its recovery", steps: [
+            (.failure(at: 0, .unreachable, code: "CertificateUntrusted"), ["pollFailing"]),
+            (.failure(at: 5, .unreachable, code: "CertificateUntrusted"), []),
+            (.failure(at: 15, .unreachable, code: "ProxyUnreachable"), ["pollFailing"]),
+            (.failure(at: 35, .lasting, code: "NotAuthorizedException"), ["pollFailing"]),
+            (.details(at: 95, .notStarted, start: nil), ["pollRecovered"]),
+        ]),
         Scenario(name: "a reported transient outage turning lasting is reported again", steps: [
             (.failure(at: 0, .transient, code: "HTTP 503"), []),
             (.failure(at: 5, .transient, code: "HTTP 503"), []),

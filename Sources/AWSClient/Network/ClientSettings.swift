@@ -90,8 +90,9 @@ public struct ClientSettings: Sendable, Equatable {
 public struct ClientSettingsError: Error, Sendable, Equatable, CustomStringConvertible {
     public var problems: [NetworkSettingsError]
 
+    /// One line, for logs and `STATUS=`: the problems joined by "; and ".
     public var description: String {
-        problems.map(\.description).joined(separator: "\n")
+        problems.map(\.description).joined(separator: "; and ")
     }
 }
 

@@ -14,6 +14,9 @@ public final class HTTPTransport: Sendable {
     public let settings: NetworkSettings
     /// How long one attempt may take, connecting included.
     public let requestTimeout: Duration
+    /// Connections kept open per host: as many as polls may be in flight, so that none waits in
+    /// the HTTP client's queue and none is closed after one use.
+    public let connectionsPerHost: Int
     private let eventLoopGroup: (any EventLoopGroup)?
     private let clients = Mutex<[ProxyServer?: HTTPClient]>([:])
     let diagnoses: CertificateDiagnosisCache
@@ -21,9 +24,13 @@ public final class HTTPTransport: Sendable {
     /// - Parameter eventLoopGroup: the event loops its connections live on (NIO's shared
     ///   singleton group by default); the caller shuts a group of its own down after
     ///   ``shutdown()``.
-    public init(settings: NetworkSettings = .direct, requestTimeout: Duration = .seconds(10), eventLoopGroup: (any EventLoopGroup)? = nil) {
+    public init(
+        settings: NetworkSettings = .direct, requestTimeout: Duration = .seconds(10), connectionsPerHost: Int = 8,
+        eventLoopGroup: (any EventLoopGroup)? = nil
+    ) {
         self.settings = settings
         self.requestTimeout = requestTimeout
+        self.connectionsPerHost = max(1, connectionsPerHost)
         self.eventLoopGroup = eventLoopGroup
         self.diagnoses = CertificateDiagnosisCache()
     }
@@ -71,7 +78,7 @@ public final class HTTPTransport: Sendable {
             tlsConfiguration: settings.trust.tlsConfiguration,
             redirectConfiguration: .disallow,
             timeout: .init(connect: .seconds(5), read: TimeAmount(requestTimeout)),
-            connectionPool: .init(idleTimeout: .seconds(55)),
+            connectionPool: .init(idleTimeout: .seconds(55), concurrentHTTP1ConnectionsPerHostSoftLimit: connectionsPerHost),
             proxy: proxy.map(Self.clientProxy),
             decompression: .disabled
         )

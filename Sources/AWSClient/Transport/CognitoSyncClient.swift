@@ -86,11 +86,6 @@ public final class CognitoSyncClient: Sendable {
         try target(for: region).request.endpoint
     }
 
-    /// The proxy a region's calls go through, if any.
-    public func proxy(for region: String) throws(CognitoSyncError) -> ProxyServer? {
-        try target(for: region).route.proxy
-    }
-
     private func target(for region: String) throws(CognitoSyncError) -> RegionTarget {
         if let cached = targets.withLock({ $0[region] }) { return cached }
         let resolved: ResolvedEndpoint

@@ -89,7 +89,7 @@ public struct CognitoSyncError: Error, Sendable, CustomStringConvertible {
 
     /// Whether waiting cannot fix this failure: someone has to act (credentials, permissions,
     /// a wrong pool id, a wrong endpoint).
-    public var isLasting: Bool { pollFailure.kind == .lasting }
+    public var isLasting: Bool { pollFailure.kind.requiresAction }
 
     /// The failure as the state machine and the scheduler see it.
     public var pollFailure: PollFailure {
@@ -109,7 +109,7 @@ public struct CognitoSyncError: Error, Sendable, CustomStringConvertible {
                 kind = error.statusCode >= 500 ? .transient : .lasting
             }
         case .connection(let failure):
-            kind = failure.isLasting ? .lasting : .transient
+            kind = failure.isLasting ? .unreachable : .transient
         case .timeout, .responseTooLarge, .malformedResponse, .credentialsUnavailable, .cancelled:
             kind = .transient
         case .credentials, .endpoint:

@@ -12,6 +12,14 @@ public struct PollFailure: Error, Sendable, Equatable, Codable, CustomStringConv
         /// Will not go away without someone acting (not authorized, pool not found, invalid id,
         /// bad credentials): poll slowly and say so once.
         case lasting
+        /// The way to the service is broken in a way someone has to fix (a certificate that is
+        /// not trusted, a proxy that is down or wants a password): said once at once, like a
+        /// lasting error, but retried with the error backoff, as a proxy may come back and a fix
+        /// may come any minute.
+        case unreachable
+
+        /// Whether one failure is enough to report it and to end a wait: someone has to act.
+        public var requiresAction: Bool { self == .lasting || self == .unreachable }
     }
 
     public var kind: Kind

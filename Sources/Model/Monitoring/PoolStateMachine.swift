@@ -62,11 +62,11 @@ public struct PoolStateMachine: Sendable {
         record.consecutiveFailures += 1
         let shouldReport: Bool
         if !record.reported {
-            shouldReport = failure.kind == .lasting || record.consecutiveFailures >= pool.settings.reportErrorsAfter
+            shouldReport = failure.kind.requiresAction || record.consecutiveFailures >= pool.settings.reportErrorsAfter
         } else {
             // Once reported, only a change for the worse is news: a transient outage turning into
             // a lasting error, or a different lasting error.
-            shouldReport = failure.kind == .lasting && (record.kind != .lasting || record.code != failure.code)
+            shouldReport = failure.kind.requiresAction && (!record.kind.requiresAction || record.code != failure.code)
         }
         if shouldReport || !record.reported {
             record.kind = failure.kind
@@ -232,7 +232,7 @@ public struct PoolStateMachine: Sendable {
 
     private static func failureDetail(_ failure: PollFailure, consecutive: Int) -> String {
         switch failure.kind {
-        case .lasting:
+        case .lasting, .unreachable:
             return failure.message
         case .transient, .throttled:
             return "\(failure.message) (\(consecutive) polls in a row failed)"

@@ -5,8 +5,9 @@ public import Foundation
 /// A fast cadence while a run is IN_PROGRESS (or the status is unknown), slower ones when idle
 /// or finished. Jitter only ever brings a poll earlier, so an IN_PROGRESS pool is never polled
 /// later than its cadence promises. After errors: exponential backoff with full jitter, never
-/// sooner than the server's retry-after hint; lasting errors are retried at the idle cadence,
-/// since they heal only when someone acts.
+/// sooner than the server's retry-after hint (also for a broken way to the service, a certificate
+/// or a proxy, which a proxy coming back or a fix may heal any minute); lasting errors of the
+/// service are retried at the idle cadence, since they heal only when someone acts.
 public enum PollSchedule {
     /// The shortest wait between two polls of one pool, whatever the random source says.
     public static let minimumDelay: TimeInterval = 1

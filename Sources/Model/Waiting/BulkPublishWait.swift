@@ -129,7 +129,7 @@ public struct BulkPublishWait: Sendable {
     /// Feeds a failed `GetBulkPublishDetails` (or, in ``BulkPublishStartResult/failed(_:)``, a
     /// failed `BulkPublish`).
     public mutating func failed(_ failure: PollFailure, at now: Date, using random: inout some RandomNumberGenerator) -> WaitStep {
-        if failure.kind == .lasting {
+        if failure.kind.requiresAction {
             return finish(.cannotWait(failure), WaitProgress(kind: .cannotWait, failure: failure))
         }
         var record = self.failure ?? FailureRecord(

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import NIOCore
 import AWSClient
 import Simulator
 
@@ -76,7 +77,8 @@ struct SimulateCommand: AsyncParsableCommand {
             server = try await SimulatorServer.start(
                 simulator: Simulator(scenario: loaded, logger: logger), host: host, port: port, tls: served.tls, logger: logger)
         } catch {
-            throw CommandFailure(.usage, "cannot listen on \(host):\(port): \(error)")
+            let reason = (error as? IOError).map { String(cString: strerror($0.errnoCode)).lowercased() } ?? "\(error)"
+            throw CommandFailure(.usage, "cannot listen on \(host):\(port): \(reason); choose another --port (0 picks a free one) or --host")
         }
         print("Simulating Cognito Sync at \(server.endpoint) with \(loaded.pools.count) pools; stop with Ctrl-C.")
         if let caFile = served.caFile {

@@ -69,7 +69,7 @@ struct DaemonRunner {
                 // Read again: a CA bundle or the profile may have changed under the same names.
                 let newSettings = try ClientSettings.resolve(aws: new.aws, environment: environment)
                 if new.aws != configuration.aws || new.limits.requestTimeout != configuration.limits.requestTimeout
-                    || newSettings != clients.settings {
+                    || new.limits.maxConcurrentPolls != configuration.limits.maxConcurrentPolls || newSettings != clients.settings {
                     retired.append(clients)
                     clients = ServiceClients(
                         settings: newSettings, aws: new.aws, limits: new.limits, environment: environment,

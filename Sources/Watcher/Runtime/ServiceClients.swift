@@ -33,7 +33,8 @@ struct ServiceClients {
         let timeout = Duration.milliseconds(Int64(limits.requestTimeout * 1000))
         self.settings = settings
         for warning in settings.warnings { logger.warning("\(warning)") }
-        transport = HTTPTransport(settings: settings.network, requestTimeout: timeout, eventLoopGroup: eventLoopGroup)
+        transport = HTTPTransport(
+            settings: settings.network, requestTimeout: timeout, connectionsPerHost: limits.maxConcurrentPolls, eventLoopGroup: eventLoopGroup)
         let chain = CredentialChain(environment: Self.credentialEnvironment(environment, endpoint: aws.endpoint), transport: transport, profile: aws.profile)
         let credentials = RefreshingCredentials(provider: SourceLoggingCredentials(chain: chain, logger: logger), logger: logger)
         self.credentials = credentials

@@ -38,6 +38,48 @@ struct CognitoSyncClientTests {
         }
     }
 
+    /// As many polls in flight as the transport allows per host each get a connection of their
+    /// own (kept for the next ones), none waiting in the HTTP client's queue; the daemon sets the
+    /// allowance to `limits.maxConcurrentPolls`.
+    @Test(arguments: [8, 12])
+    func concurrentCallsGetAConnectionEachUpToTheLimit(_ limit: Int) async throws {
+        try await Harness.run(connectionsPerHost: limit) { harness in
+            // Answers wait for the simulator's clock, which moves only when the calls in flight
+            // have all arrived: they overlap for sure.
+            _ = harness.simulator.addFault(FaultRule(.slow, delaySeconds: 1))
+            var answered = 0
+            for round in 1...2 {
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    for _ in 0..<12 {
+                        group.addTask { _ = try await harness.details(Harness.succeeding) }
+                    }
+                    while answered < round * 12 {
+                        let inFlight = min(limit, round * 12 - answered)
+                        let arrived = await Self.waitFor(within: .seconds(20)) { harness.simulator.requestLog.total >= answered + inFlight }
+                        try #require(arrived, "\(inFlight) calls in flight expected, \(harness.simulator.requestLog.total - answered) arrived")
+                        #expect(harness.simulator.requestLog.total == answered + inFlight, "no more than \(limit) at once")
+                        answered += inFlight
+                        harness.clock.advance(by: 1)
+                    }
+                    try await group.waitForAll()
+                }
+            }
+            #expect(harness.simulator.requestLog.total == 24)
+            #expect(harness.server.connectionsAccepted == limit, "one connection per call in flight, up to \(limit), kept for the second round")
+        }
+    }
+
+    /// Waits for a condition another task or process brings about, checking every few
+    /// milliseconds; false when `within` passes first.
+    static func waitFor(within limit: Duration, _ condition: () -> Bool) async -> Bool {
+        let deadline = ContinuousClock.now + limit
+        while ContinuousClock.now < deadline {
+            if condition() { return true }
+            try? await Task.sleep(for: .milliseconds(5))
+        }
+        return condition()
+    }
+
     /// Each fault, the error code the client ends with, how it is classified, and how many
     /// attempts were made (the standard retry mode makes 3 for retryable errors).
     static let faults: [(FaultRule, String, PollFailure.Kind, Int)] = [

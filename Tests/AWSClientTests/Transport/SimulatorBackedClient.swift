@@ -48,6 +48,7 @@ struct SimulatorBackedClient: Sendable {
         credentials: AWSCredentials = demoKeys,
         requestTimeout: Duration = .seconds(5),
         maxResponseBytes: Int = 64 * 1024,
+        connectionsPerHost: Int = 8,
         serverTLS: SimulatorTLS? = TestTLS.server,
         network: NetworkSettings = TestTLS.network,
         endpoint: ((SimulatorServer) -> String)? = nil,
@@ -59,7 +60,7 @@ struct SimulatorBackedClient: Sendable {
         let clock = ManualClock()
         let simulator = Simulator(scenario: try scenario(), clock: clock, logger: quiet)
         let server = try await SimulatorServer.start(simulator: simulator, tls: serverTLS, logger: quiet)
-        let transport = HTTPTransport(settings: network, requestTimeout: requestTimeout)
+        let transport = HTTPTransport(settings: network, requestTimeout: requestTimeout, connectionsPerHost: connectionsPerHost)
         let recorder = SleepRecorder()
         let client = CognitoSyncClient(
             transport: transport,
