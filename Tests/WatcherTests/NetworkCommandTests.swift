@@ -138,4 +138,37 @@ struct NetworkCommandTests {
         #expect(PlainWords.problems(in: faults.joined(separator: "\n")).isEmpty, "\(faults)")
         #expect(output.stderrLines.contains { $0.contains("(orders): Polling pool 'orders'") && $0.contains("works again") }, "\(output)")
     }
+
+    /// The daemon through a proxy with a password, logging at trace level: the polls go through
+    /// the tunnel, and neither the password nor its Basic encoding shows anywhere.
+    @Test func theDaemonThroughAProxyNeverShowsItsPassword() async throws {
+        let service = try await Self.start()
+        defer { Task { await service.shutdown() } }
+        let proxy = try await ForwardProxy.start(credentials: ("svc-watch", "Tr4ce-Pa55word"))
+        defer { Task { await proxy.shutdown() } }
+        let config = try scratch.write("""
+            {
+              "aws": {"endpoint": "\(service.endpoint)", "proxy": "http://svc-watch:Tr4ce-Pa55word@127.0.0.1:\(proxy.port)"},
+              "stateDirectory": "\(scratch.url.appendingPathComponent("state").path)",
+              "defaults": {"inProgressIntervalSeconds": 1, "idleIntervalSeconds": 1, "jitter": 0},
+              "pools": [{"id": "\(Self.pool)", "name": "orders"}]
+            }
+            """, to: "config.json")
+        let daemon = try Watcher.start(
+            ["run", "--config", config, "--log-target", "stderr", "--log-level", "trace"], home: scratch.url, environment: Watcher.demoKeys)
+        let polled = await daemon.wait(timeout: .seconds(20)) { output in
+            output.isComplete || (output.stderr.contains("(orders) IN_PROGRESS") && service.simulator.requestLog.total >= 3)
+        }
+        #expect(polled?.isComplete == false, "\(daemon.output)")
+        daemon.send(SIGTERM)
+        let output = await daemon.finish(timeout: .seconds(15))
+        #expect(output.status == 0, "\(output)")
+        #expect(!proxy.requests.isEmpty && proxy.requests.allSatisfy { $0.status == 200 }, "\(proxy.requests)")
+        for secret in ["Tr4ce-Pa55word", Data("svc-watch:Tr4ce-Pa55word".utf8).base64EncodedString()] {
+            #expect(!(output.stdout + output.stderr).contains(secret), "the proxy password was shown: \(output)")
+        }
+        let checked = try await Watcher.run(["check-config", config], home: scratch.url)
+        #expect(checked.status == 0 && checked.stdout.contains("through http://127.0.0.1:\(proxy.port) (user svc-watch) (from aws.proxy.https)"), "\(checked)")
+        #expect(!checked.stdout.contains("Tr4ce-Pa55word"))
+    }
 }
