@@ -28,8 +28,9 @@ public enum AWSURIEncoding {
         return String(decoding: encoded, as: UTF8.self)
     }
 
-    /// Decodes `%XX` escapes; a `%` not followed by two hex digits stays literal, and `+` is not a space.
-    static func decode(_ value: Substring) -> [UInt8] {
+    /// Decodes `%XX` escapes; a `%` not followed by two hex digits stays literal, and `+` is not a
+    /// space (Python's `urllib.parse.unquote` on bytes).
+    public static func decode(_ value: Substring) -> [UInt8] {
         let bytes = Array(value.utf8)
         var decoded: [UInt8] = []
         decoded.reserveCapacity(bytes.count)

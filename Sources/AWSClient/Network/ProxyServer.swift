@@ -1,3 +1,4 @@
+import AWSSigning
 import Foundation
 
 /// An HTTP proxy, parsed from a URL the way botocore reads `HTTPS_PROXY` and its kin.
@@ -133,29 +134,7 @@ public struct ProxyServer: Sendable, Hashable, CustomStringConvertible {
     /// Python's `urllib.parse.unquote`, which botocore applies: `%XX` becomes that byte, an
     /// escape that is not two hex digits stays as it is, and bytes that are not UTF-8 become U+FFFD.
     static func unquote(_ text: Substring) -> String {
-        var bytes: [UInt8] = []
-        let utf8 = Array(text.utf8)
-        var index = 0
-        while index < utf8.count {
-            if utf8[index] == UInt8(ascii: "%"), index + 2 < utf8.count,
-               let high = hexValue(utf8[index + 1]), let low = hexValue(utf8[index + 2]) {
-                bytes.append(high << 4 | low)
-                index += 3
-            } else {
-                bytes.append(utf8[index])
-                index += 1
-            }
-        }
-        return String(decoding: bytes, as: UTF8.self)
-    }
-
-    private static func hexValue(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
-        default: nil
-        }
+        String(decoding: AWSURIEncoding.decode(text), as: UTF8.self)
     }
 
     /// The proxy URL as it may be shown: user info hidden, for messages about a URL that did
