@@ -49,6 +49,9 @@ public final class Simulator: Sendable {
         if route == .admin {
             return .respond(AdminAPI(simulator: self).handle(request, now: now))
         }
+        if route == .securityTokenService {
+            return .respond(securityTokenService(request, now: now))
+        }
         let time = now.timeIntervalSince(startDate)
         let label = route.encodedPoolID
         let decodedPool = label.flatMap { $0.removingPercentEncoding }
@@ -63,7 +66,7 @@ public final class Simulator: Sendable {
         var action: SimulatorAction?
         if scenario.verifySignatures {
             let region = decodedPool.flatMap { try? IdentityPoolID(validating: $0) }?.region
-            switch authenticator.authenticate(request, region: region, now: now) {
+            switch authenticator.authenticate(request, region: region, now: now, issued: state.withLock { $0.issued }) {
             case .success(let accessKeyID):
                 entry.accessKeyId = accessKeyID
             case .failure(let error):
@@ -78,6 +81,50 @@ public final class Simulator: Sendable {
         }
         log(entry)
         return answer
+    }
+
+    /// An STS call: the action from the form body, authentication for `AssumeRole`, logged like
+    /// every other request.
+    private func securityTokenService(_ request: SimulatorRequest, now: Date) -> SimulatorResponse {
+        let fields = SecurityTokenService.form(request.body)
+        let action = fields["Action"] ?? ""
+        var entry = RequestLog.Entry(at: now.timeIntervalSince(startDate), method: request.method, path: "/")
+        entry.operation = ClientText.bounded(action, limit: 60)
+        entry.userAgent = request.headers.first(name: "User-Agent").map { ClientText.bounded($0, limit: 200) }
+        var response: SimulatorResponse
+        switch action {
+        case "AssumeRole", "AssumeRoleWithWebIdentity":
+            var refused: SecurityTokenService.Failure?
+            if action == "AssumeRole", scenario.verifySignatures {
+                switch authenticator.authenticate(
+                    request, service: SecurityTokenService.signingName, region: nil, now: now, issued: state.withLock { $0.issued }) {
+                case .success(let key): entry.accessKeyId = key
+                case .failure(let error): refused = SecurityTokenService.failure(error)
+                }
+            }
+            if let refused {
+                response = SecurityTokenService.error(refused, now: now)
+            } else {
+                switch SecurityTokenService.assume(action, fields: fields, roles: scenario.roles, start: startDate, now: now) {
+                case .success(let issued):
+                    state.withLock { $0.issued[issued.credential.accessKeyID] = issued.credential }
+                    response = SecurityTokenService.success(action, issued, now: now)
+                case .failure(let failure):
+                    response = SecurityTokenService.error(failure, now: now)
+                }
+            }
+        default:
+            response = SecurityTokenService.error(
+                .init(status: .badRequest, code: "InvalidAction", message: "Could not find operation \(ClientText.bounded(action, limit: 60)) for version 2011-06-15"),
+                now: now)
+        }
+        entry.status = Int(response.status.code)
+        if entry.status != 200 {
+            entry.errorCode = SecurityTokenService.code(in: response)
+        }
+        state.withLock { $0.log.record(entry) }
+        log(entry)
+        return response
     }
 
     /// The answer to a request whose body is larger than the service reads.
@@ -107,7 +154,7 @@ public final class Simulator: Sendable {
         case .wrongMethod(let routed, _):
             entry.operation = routed.rawValue
             return .respond(ServiceReplies.error(.methodNotAllowed(method: entry.method, operation: routed), now: now))
-        case .admin, .unknown:
+        case .admin, .securityTokenService, .unknown:
             return .respond(ServiceReplies.error(.unknownOperation(method: entry.method, path: entry.path), now: now))
         }
         entry.operation = operation.rawValue

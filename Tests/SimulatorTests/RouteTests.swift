@@ -76,7 +76,7 @@ struct RouteTests {
     }
 
     @Test(arguments: [
-        "/", "/identitypools", "/identitypools/us-east-1%3A0b5c/getbulkpublishdetails",
+        "/identitypools", "/identitypools/us-east-1%3A0b5c/getbulkpublishdetails",
         "/identitypools/us-east-1%3A0b5c/getBulkPublishDetails/", "/identitypools//getBulkPublishDetails",
         "/identitypools/us-east-1%3A0b5c/datasets",
     ])
@@ -88,6 +88,19 @@ struct RouteTests {
             #expect(response.status == 404)
             #expect(response.errorCode == "UnknownOperationException")
             #expect(try response.errorBody().type == "UnknownOperationException")
+        }
+    }
+
+    /// `POST /` is STS's query protocol: an action it does not know is answered in STS's XML.
+    @Test func postToTheRootIsSecurityTokenService() async throws {
+        try await Harness.run(try standardScenario()) { harness in
+            var request = harness.unsigned(pool: PoolIDs.succeeding)
+            request.target = "/"
+            request.body = Array("Action=GetCallerIdentity&Version=2011-06-15".utf8)
+            let response = try await harness.client.send(request)
+            #expect(response.status == 400)
+            #expect(response.header("Content-Type") == "text/xml")
+            #expect(response.text.contains("<Code>InvalidAction</Code>"), "\(response.text)")
         }
     }
 

@@ -26,7 +26,9 @@ public struct ResolvedCredentials: Sendable, CustomStringConvertible {
 /// 1. environment (`AWS_ACCESS_KEY_ID`…) — skipped when a profile is passed explicitly (the
 ///    `--profile` rule of `botocore.credentials.create_credential_resolver`; `AWS_PROFILE` does
 ///    not skip it);
-/// 2. assume-role, web identity and SSO settings — not implemented, so an error if present;
+/// 2. an assume-role profile (`role_arn` with `source_profile` or `credential_source`), then web
+///    identity (`AWS_WEB_IDENTITY_TOKEN_FILE` or `web_identity_token_file`), both through STS;
+///    SSO settings — not implemented, so an error if present;
 /// 3. the shared credentials file's `[profile]`;
 /// 4. console-login settings — an error if present;
 /// 5. the profile's `credential_process`;
@@ -102,16 +104,18 @@ public struct CredentialChain: CredentialProvider {
         let locations = SharedFileLocations(environment: environment)
         let systemd = SystemdCredentialProvider(name: options.systemdCredentialName, profile: name, environment: environment)
         func unsupported(_ kind: UnsupportedProfileSetting.Kind) -> UnsupportedProfileSetting {
-            UnsupportedProfileSetting(
-                kind: kind, profile: name, locations: locations, environment: environment, ignoresEnvironment: explicit)
+            UnsupportedProfileSetting(kind: kind, profile: name, locations: locations)
         }
+        let roles = RoleSessionSettings(
+            profile: name, locations: locations, environment: environment, transport: transport, now: options.now,
+            processTimeout: options.processTimeout)
         var providers: [any CredentialProvider] = []
         if !explicit {
             providers.append(EnvironmentCredentialProvider(environment: environment))
         }
         providers += [
-            unsupported(.assumeRole),
-            unsupported(.webIdentity),
+            AssumeRoleCredentialProvider(profile: name, settings: roles),
+            WebIdentityCredentialProvider(profile: name, settings: roles, ignoresEnvironment: explicit),
             unsupported(.singleSignOn),
             SharedFileCredentialProvider(.credentials, profile: name, path: locations.credentialsFile),
             unsupported(.login),
@@ -152,7 +156,7 @@ public struct CredentialChain: CredentialProvider {
             do {
                 return ResolvedCredentials(credentials: try await provider.credentials(), provider: provider)
             } catch let error as CredentialError where error.code == .notConfigured {
-                if !(provider is UnsupportedProfileSetting) {
+                if !(provider is any ListedOnlyWhenUsed) {
                     skipped.append(error)
                 }
             }

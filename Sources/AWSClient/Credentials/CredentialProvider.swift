@@ -1,4 +1,8 @@
 public import AWSSigning
+/// A source that only some profiles use (a role, web identity, SSO): when it is not set up, the
+/// "no credentials found" message leaves it out of what was tried, as its fixes do not apply.
+protocol ListedOnlyWhenUsed {}
+
 /// A source of AWS credentials: the environment, a file, a helper program or a metadata service.
 ///
 /// A provider that is simply not set up on this machine throws a ``CredentialError`` with code

@@ -15,19 +15,23 @@ public struct Scenario: Sendable, Equatable {
     public var pools: [ScenarioPool]
     /// Faults for every pool (or for the pool a rule names).
     public var faults: [FaultRule]
+    /// The roles STS lets callers assume; empty: any well-formed role ARN.
+    public var roles: [ScenarioRole]
 
     public init(
         scenarioDescription: String? = nil,
         verifySignatures: Bool = true,
         credentials: [ScenarioCredential] = [.demo],
         pools: [ScenarioPool],
-        faults: [FaultRule] = []
+        faults: [FaultRule] = [],
+        roles: [ScenarioRole] = []
     ) {
         self.scenarioDescription = scenarioDescription
         self.verifySignatures = verifySignatures
         self.credentials = credentials
         self.pools = pools
         self.faults = faults
+        self.roles = roles
     }
 
     /// Parses and checks a scenario document.

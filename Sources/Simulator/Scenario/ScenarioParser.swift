@@ -23,7 +23,8 @@ enum ScenarioParser {
 
 /// The keys each object may hold.
 enum ScenarioKeys {
-    static let root = ["description", "verifySignatures", "credentials", "pools", "faults"]
+    static let root = ["description", "verifySignatures", "credentials", "roles", "pools", "faults"]
+    static let role = ["arn", "externalId", "webIdentityToken"]
     static let credential = ["accessKeyId", "secretAccessKey", "sessionToken", "expiresAfterSeconds"]
     static let pool = ["id", "name", "timeline", "bulkPublish", "faults"]
     static let timelineEntry = ["at", "status", "startedAt", "failureMessage"]
@@ -64,7 +65,27 @@ private extension JSONDocumentReader {
             }
         }
         return Scenario(scenarioDescription: description, verifySignatures: verify, credentials: credentials,
-                        pools: pools, faults: faults)
+                        pools: pools, faults: faults, roles: roles(object["roles"]))
+    }
+
+    /// The roles STS lets callers assume.
+    private mutating func roles(_ value: JSONValue?) -> [ScenarioRole] {
+        guard let entries = array(value, path: "roles") else { return [] }
+        var roles: [ScenarioRole] = []
+        for (index, entry) in entries.enumerated() {
+            let path = "roles[\(index)]"
+            guard let object = object(entry, path: path) else { continue }
+            checkKeys(object, allowed: ScenarioKeys.role, path: path)
+            guard let arn = string(object["arn"], path: "\(path).arn", required: true) else { continue }
+            guard arn.wholeMatch(of: /arn:aws[a-z-]*:iam::[0-9]{12}:role\/[\w+=,.@\/-]{1,512}/) != nil else {
+                report("\(path).arn", "'\(arn)' is not a role ARN", hint: "for example arn:aws:iam::123456789012:role/cognito-sync-watcher")
+                continue
+            }
+            roles.append(ScenarioRole(
+                arn: arn, externalID: nonEmptyString(object["externalId"], path: "\(path).externalId"),
+                webIdentityToken: nonEmptyString(object["webIdentityToken"], path: "\(path).webIdentityToken")))
+        }
+        return roles
     }
 
     // MARK: - Sections

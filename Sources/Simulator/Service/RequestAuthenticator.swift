@@ -22,8 +22,14 @@ struct RequestAuthenticator: Sendable {
     }
 
     /// The access key id of a correctly signed request, or the error AWS would answer with.
-    /// - Parameter region: the region of the pool the path names; `nil` when it names none.
-    func authenticate(_ request: SimulatorRequest, region: String?, now: Date) -> Result<String, ServiceError> {
+    /// - Parameters:
+    ///   - service: the signing name the scope must carry.
+    ///   - region: the region of the pool the path names; `nil` when it names none.
+    ///   - issued: temporary credentials STS handed out, accepted besides the scenario's.
+    func authenticate(
+        _ request: SimulatorRequest, service: String = Self.service, region: String?, now: Date,
+        issued: [String: ScenarioCredential] = [:]
+    ) -> Result<String, ServiceError> {
         guard let header = request.headers.first(name: "Authorization") else {
             return .failure(.missingAuthenticationToken)
         }
@@ -46,10 +52,10 @@ struct RequestAuthenticator: Sendable {
                 "Date must be in ISO-8601 'basic format'. Got '\(ClientText.bounded(amzDate ?? httpDate ?? ""))'. "
                     + "See http://en.wikipedia.org/wiki/ISO_8601"))
         }
-        guard let credential = credentials[authorization.accessKeyID] else {
+        guard let credential = credentials[authorization.accessKeyID] ?? issued[authorization.accessKeyID] else {
             return .failure(.unrecognizedClient)
         }
-        if let problem = scopeProblem(authorization, timestamp: timestamp, region: region) {
+        if let problem = scopeProblem(authorization, timestamp: timestamp, service: service, region: region) {
             return .failure(.invalidSignature(problem))
         }
         if let problem = Self.skewProblem(timestamp.date, now: now) {
@@ -99,7 +105,7 @@ struct RequestAuthenticator: Sendable {
         return missing.isEmpty ? nil : missing.joined(separator: " ")
     }
 
-    private func scopeProblem(_ authorization: SigV4Authorization, timestamp: SigV4Timestamp, region: String?) -> String? {
+    private func scopeProblem(_ authorization: SigV4Authorization, timestamp: SigV4Timestamp, service: String, region: String?) -> String? {
         if authorization.date != timestamp.dateStamp {
             return "Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: "
                 + "'\(authorization.date)' != '\(timestamp.dateStamp)', from '\(timestamp.amzDate)'."
@@ -107,8 +113,8 @@ struct RequestAuthenticator: Sendable {
         if let region, authorization.region != region {
             return "Credential should be scoped to a valid region, not '\(ClientText.bounded(authorization.region))'. "
         }
-        if authorization.service != Self.service {
-            return "Credential should be scoped to correct service: '\(Self.service)'. "
+        if authorization.service != service {
+            return "Credential should be scoped to correct service: '\(service)'. "
         }
         return nil
     }

@@ -6,6 +6,8 @@ enum Route: Equatable {
     case wrongMethod(ServiceOperation, encodedPoolID: Substring)
     /// The simulator's own control API.
     case admin
+    /// STS's query protocol: `POST /` with the action in the form body.
+    case securityTokenService
     /// Nothing the service knows.
     case unknown
 
@@ -16,6 +18,10 @@ enum Route: Equatable {
     init(method: String, path: Substring) {
         if path.hasPrefix(Self.adminPrefix) || path == Self.adminPrefix.dropLast() {
             self = .admin
+            return
+        }
+        if path == "/", method == "POST" {
+            self = .securityTokenService
             return
         }
         let segments = path.split(separator: "/", omittingEmptySubsequences: false)
@@ -31,7 +37,7 @@ enum Route: Equatable {
     var encodedPoolID: Substring? {
         switch self {
         case .operation(_, let label), .wrongMethod(_, let label): label
-        case .admin, .unknown: nil
+        case .admin, .securityTokenService, .unknown: nil
         }
     }
 }

@@ -13,6 +13,8 @@ struct ServiceState: Sendable {
     private(set) var faults: [ActiveFault] = []
     private var nextFaultID = 1
     var log = RequestLog()
+    /// Temporary credentials the simulated STS issued, by access key id.
+    var issued: [String: ScenarioCredential] = [:]
 
     init(scenario: Scenario) {
         pools = Dictionary(scenario.pools.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })

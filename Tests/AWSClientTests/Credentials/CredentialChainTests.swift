@@ -160,9 +160,7 @@ struct CredentialChainTests {
     }
 
     @Test(arguments: [
-        ("[profile prod]\nrole_arn = arn:aws:iam::1:role/r\nsource_profile = default\n", "assume-role profile (profile prod)"),
         ("[profile prod]\nsso_account_id = 1\nsso_role_name = r\n", "IAM Identity Center / SSO (profile prod)"),
-        ("[profile prod]\nweb_identity_token_file = /t\nrole_arn = arn:aws:iam::1:role/r\n", "web identity (profile prod)"),
         ("[profile prod]\nlogin_session = x\n", "console login session (profile prod)"),
     ])
     func sourcesThisClientLacksAreErrorsNotSilentFallbacks(_ config: String, _ source: String) async throws {
@@ -178,7 +176,8 @@ struct CredentialChainTests {
         let machine = try Machine(["AWS_WEB_IDENTITY_TOKEN_FILE": "/var/run/token", "AWS_ROLE_ARN": "arn:aws:iam::1:role/r"])
         try machine.credentialsFile("[prod]\n" + Self.keys("AKIDPROD") + "[default]\n" + Self.keys("AKIDDEFAULT"))
         let error = await #expect(throws: CredentialError.self) { try await machine.resolve() }
-        #expect(error?.code == .unsupportedConfiguration)
+        #expect(error?.source == "web identity (profile default)")
+        #expect(error?.message == "the web identity token file /var/run/token (from AWS_WEB_IDENTITY_TOKEN_FILE) does not exist")
         #expect(try await machine.resolve(profile: "prod").credentials.accessKeyID == "AKIDPROD")
     }
 

@@ -1,0 +1,232 @@
+@testable import AWSClient
+import AWSSigning
+import Foundation
+import Logging
+import Model
+import NetworkTestSupport
+import Simulator
+import Testing
+
+/// Roles assumed through the simulator's STS over HTTPS, as a profile sets them up: from a source
+/// profile's keys, chained, from the environment, with web identity; and the set-ups botocore
+/// refuses (a loop, MFA, a wrong external id), each with the role and the fix in the message.
+struct AssumeRoleTests {
+    static let watcherRole = "arn:aws:iam::123456789012:role/watcher"
+    static let readerRole = "arn:aws:iam::123456789012:role/reader"
+    static let podRole = "arn:aws:iam::123456789012:role/pod"
+    static let pool = "us-east-1:0b5c1a4e-6f0d-4c3a-9a51-2f4e8d7c9b10"
+
+    static let config = """
+        [profile base]
+        aws_access_key_id = \(ScenarioCredential.demo.accessKeyID)
+        aws_secret_access_key = \(ScenarioCredential.demo.secretAccessKey)
+
+        [profile watcher]
+        role_arn = \(watcherRole)
+        source_profile = base
+        external_id = fleet-7
+        role_session_name = nightly
+        duration_seconds = 1800
+
+        [profile chained]
+        role_arn = \(readerRole)
+        source_profile = watcher
+
+        [profile from-environment]
+        role_arn = \(watcherRole)
+        credential_source = Environment
+        external_id = fleet-7
+
+        [profile loop-a]
+        role_arn = \(readerRole)
+        source_profile = loop-b
+
+        [profile loop-b]
+        role_arn = \(readerRole)
+        source_profile = loop-a
+
+        [profile mfa]
+        role_arn = \(readerRole)
+        source_profile = base
+        mfa_serial = arn:aws:iam::123456789012:mfa/ops
+
+        [profile wrong-external-id]
+        role_arn = \(watcherRole)
+        source_profile = base
+        external_id = not-it
+
+        [profile both-sources]
+        role_arn = \(readerRole)
+        source_profile = base
+        credential_source = Environment
+
+        """
+
+    /// A simulator whose STS knows three roles, the profiles above, and an environment pointing
+    /// STS and Cognito Sync at the simulator (`AWS_ENDPOINT_URL`), as a user would.
+    final class Rig {
+        let server: SimulatorServer
+        let directory: ScratchDirectory
+        var environment: [String: String]
+        let transport = HTTPTransport(settings: TestTLS.network)
+
+        init() async throws {
+            let scenario = Scenario(
+                pools: [ScenarioPool(id: try IdentityPoolID(validating: AssumeRoleTests.pool), timeline: [TimelineEntry(at: 0, status: .notStarted)])],
+                roles: [
+                    ScenarioRole(arn: AssumeRoleTests.watcherRole, externalID: "fleet-7"),
+                    ScenarioRole(arn: AssumeRoleTests.readerRole),
+                    ScenarioRole(arn: AssumeRoleTests.podRole, webIdentityToken: "pod-token-1"),
+                ])
+            let quiet = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
+            server = try await SimulatorServer.start(
+                simulator: Simulator(scenario: scenario, clock: ManualClock(start: Date()), logger: quiet), tls: TestTLS.server, logger: quiet)
+            directory = try ScratchDirectory()
+            environment = [
+                "AWS_CONFIG_FILE": try directory.write("config", AssumeRoleTests.config),
+                "AWS_SHARED_CREDENTIALS_FILE": directory.file("no-credentials"),
+                "AWS_ENDPOINT_URL": server.endpoint,
+                "AWS_EC2_METADATA_DISABLED": "true",
+            ]
+        }
+
+        func resolve(profile: String?) async throws -> ResolvedCredentials {
+            try await CredentialChain(environment: environment, transport: transport, profile: profile).resolve()
+        }
+
+        /// The STS calls the simulator answered: action, status, the key that signed.
+        var stsCalls: [String] {
+            server.simulator.requestLog.recent.filter { $0.path == "/" }.map { "\($0.operation ?? "?") \($0.status ?? 0) \($0.accessKeyId ?? "unsigned")" }
+        }
+
+        /// A Cognito Sync call made with `credentials`.
+        func poll(with credentials: AWSCredentials) async throws -> BulkPublishDetails {
+            let client = CognitoSyncClient(
+                transport: transport, credentials: FixedCredentials(credentials),
+                configuration: CognitoSyncClientConfiguration(endpoint: EndpointSettings(endpointURL: server.endpoint), environment: [:]))
+            let pool = try IdentityPoolID(validating: AssumeRoleTests.pool)
+            return try await client.bulkPublishDetails(for: pool, region: pool.region)
+        }
+
+        func shutdown() async {
+            await transport.shutdown()
+            try? await server.shutdown()
+        }
+
+        /// Runs `body` with a fresh rig and always shuts it down.
+        static func run(_ body: (Rig) async throws -> Void) async throws {
+            let rig = try await Rig()
+            let outcome: Result<Void, any Error>
+            do {
+                try await body(rig)
+                outcome = .success(())
+            } catch {
+                outcome = .failure(error)
+            }
+            await rig.shutdown()
+            try outcome.get()
+        }
+    }
+
+    struct FixedCredentials: CredentialProvider {
+        let value: AWSCredentials
+        init(_ value: AWSCredentials) { self.value = value }
+        var sourceName: String { "test" }
+        func credentials() async throws -> AWSCredentials { value }
+    }
+
+    @Test func aRoleFromASourceProfilesKeysWorksAgainstTheService() async throws {
+        try await Rig.run { rig in
+            let resolved = try await rig.resolve(profile: "watcher")
+            #expect(resolved.sourceName == "assume-role profile (profile watcher)")
+            #expect(resolved.credentials.accessKeyID.hasPrefix("ASIA"))
+            #expect(resolved.credentials.sessionToken != nil)
+            let expiration = try #require(resolved.credentials.expiration)
+            #expect(abs(expiration.timeIntervalSinceNow - 1800) < 60, "duration_seconds went to STS")
+            #expect(rig.stsCalls == ["AssumeRole 200 \(ScenarioCredential.demo.accessKeyID)"])
+            #expect(try await rig.poll(with: resolved.credentials).status == .notStarted, "the service accepts the role's credentials")
+        }
+    }
+
+    @Test func rolesChainThroughSourceProfiles() async throws {
+        try await Rig.run { rig in
+            let resolved = try await rig.resolve(profile: "chained")
+            let calls = rig.stsCalls
+            #expect(calls.count == 2, "\(calls)")
+            #expect(calls.first == "AssumeRole 200 \(ScenarioCredential.demo.accessKeyID)")
+            #expect(calls.last?.hasPrefix("AssumeRole 200 ASIA") == true, "the second role is assumed with the first's credentials: \(calls)")
+            #expect(try await rig.poll(with: resolved.credentials).status == .notStarted)
+        }
+    }
+
+    @Test func credentialSourceEnvironmentSignsWithTheEnvironmentsKeys() async throws {
+        try await Rig.run { rig in
+            rig.environment["AWS_ACCESS_KEY_ID"] = ScenarioCredential.demo.accessKeyID
+            rig.environment["AWS_SECRET_ACCESS_KEY"] = ScenarioCredential.demo.secretAccessKey
+            let resolved = try await rig.resolve(profile: "from-environment")
+            #expect(resolved.credentials.accessKeyID.hasPrefix("ASIA"))
+            #expect(rig.stsCalls == ["AssumeRole 200 \(ScenarioCredential.demo.accessKeyID)"])
+        }
+    }
+
+    static let refusals = [
+        ("loop-a", "the source profiles go round in a loop (loop-a -> loop-b -> loop-a)"),
+        ("mfa", "profile mfa sets mfa_serial: assuming \(readerRole) needs an MFA code, which the watcher cannot ask for"),
+        ("both-sources", "profile both-sources sets both source_profile and credential_source; keep one"),
+        ("wrong-external-id", "STS refused AssumeRole of \(watcherRole): AccessDenied"),
+    ]
+
+    @Test(arguments: refusals)
+    func setUpsThatCannotWorkSayWhy(profile: String, message: String) async throws {
+        try await Rig.run { rig in
+            do {
+                _ = try await rig.resolve(profile: profile)
+                Issue.record("profile \(profile) resolved")
+            } catch let error as CredentialError {
+                #expect(error.message.contains(message), "\(error)")
+                #expect(error.source == "assume-role profile (profile \(profile))")
+                #expect(!error.mayRecoverByItself, "a set-up fault is not retried as a passing one")
+            }
+        }
+    }
+
+    /// Web identity from the environment: the token file is read again on every call, so a
+    /// token rotated by whatever writes it is the one used.
+    @Test func webIdentityReadsTheTokenFileEachTime() async throws {
+        try await Rig.run { rig in
+            let token = try rig.directory.write("token", "pod-token-1\n")
+            rig.environment["AWS_WEB_IDENTITY_TOKEN_FILE"] = token
+            rig.environment["AWS_ROLE_ARN"] = Self.podRole
+            rig.environment["AWS_ROLE_SESSION_NAME"] = "pod-7"
+            let resolved = try await rig.resolve(profile: nil)
+            #expect(resolved.sourceName == "web identity (profile default)")
+            #expect(rig.stsCalls == ["AssumeRoleWithWebIdentity 200 unsigned"])
+            #expect(try await rig.poll(with: resolved.credentials).status == .notStarted)
+
+            try Data("pod-token-2".utf8).write(to: URL(fileURLWithPath: token))
+            do {
+                _ = try await resolved.provider.credentials()
+                Issue.record("a token the role does not accept was accepted")
+            } catch let error as CredentialError {
+                #expect(error.message.contains("STS refused AssumeRoleWithWebIdentity of \(Self.podRole): InvalidIdentityToken"), "\(error)")
+            }
+            #expect(rig.stsCalls.count == 2)
+        }
+    }
+
+    /// The message when the token file is not there yet names the file and the variable; it may
+    /// appear by itself, so it counts as a passing failure.
+    @Test func aMissingTokenFileIsNamed() async throws {
+        try await Rig.run { rig in
+            rig.environment["AWS_WEB_IDENTITY_TOKEN_FILE"] = rig.directory.file("not-yet")
+            rig.environment["AWS_ROLE_ARN"] = Self.podRole
+            do {
+                _ = try await rig.resolve(profile: nil)
+                Issue.record("resolved without a token")
+            } catch let error as CredentialError {
+                #expect(error.message == "the web identity token file \(rig.directory.file("not-yet")) (from AWS_WEB_IDENTITY_TOKEN_FILE) does not exist")
+                #expect(error.mayRecoverByItself)
+            }
+        }
+    }
+}
