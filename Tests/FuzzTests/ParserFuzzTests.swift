@@ -169,4 +169,27 @@ import Model
             }
         }
     }
+
+    /// STS's XML answers: successes, errors (one quoting a canonical request with the session
+    /// token, as a refused signature's does), and everything mutated from them.
+    @Test func stsResponses() {
+        let seeds = [
+            "<AssumeRoleResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\">\n  <AssumeRoleResult>\n    <Credentials>\n      <AccessKeyId>ASIAEXAMPLE</AccessKeyId>\n      <SecretAccessKey>\(Self.secret)</SecretAccessKey>\n      <SessionToken>\(Self.token)</SessionToken>\n      <Expiration>2026-12-05T10:26:48.165977Z</Expiration>\n    </Credentials>\n  </AssumeRoleResult>\n</AssumeRoleResponse>\n",
+            "<?xml version=\"1.0\"?><ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>User: arn:aws:iam::1:user/x is not authorized &amp; &#x41;</Message></Error><RequestId>r-1</RequestId></ErrorResponse>",
+            "<ErrorResponse><Error><Code>SignatureDoesNotMatch</Code><Message>The request signature we calculated does not match. The Canonical String for this request should have been 'POST\n/\n\nx-amz-security-token:\(Self.token)\n'</Message></Error></ErrorResponse>",
+        ]
+        Self.fuzz(seeds: seeds, salt: 6) { input in
+            let error = STSErrorResponse.parse(status: 403, headers: [], body: input)
+            let text = error.message(action: "AssumeRole", role: "arn:aws:iam::123456789012:role/r")
+            guard MessageChecks.isClean(text), !Self.leaksSecret(text) else { return "unusable error message: \(text.debugDescription)" }
+            do {
+                let document = try STSXML(parsing: input)
+                _ = document.root.find(["AssumeRoleResult", "Credentials", "AccessKeyId"])
+                return nil
+            } catch {
+                let problem = String(describing: error)
+                return MessageChecks.isClean(problem) && !Self.leaksSecret(problem) ? nil : "unreadable problem: \(problem.debugDescription)"
+            }
+        }
+    }
 }

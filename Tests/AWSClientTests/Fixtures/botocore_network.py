@@ -13,6 +13,10 @@ Reads JSON from stdin: a list of cases, each one of
     {"kind": "settings", "environment": {name: value}, "config": str or null, "profile": str or null}
         -> {"ca_bundle", "max_attempts", "retry_mode"}: what a botocore session resolves, with
            `config` as the shared config file;
+    {"kind": "provider", "environment": {name: value}, "profile": str or null}
+        -> {"method": str or null}: which of botocore's credential providers answers
+           (`env`, `assume-role`, `assume-role-with-web-identity`, `shared-credentials-file`,
+           `custom-process`, `config-file`…); roles are not assumed (botocore defers that);
 and prints a JSON list with one result per case.
 """
 
@@ -84,6 +88,11 @@ def main():
             })
         elif kind == "settings":
             results.append(settings(case))
+        elif kind == "provider":
+            def method():
+                credentials = botocore.session.Session(profile=case.get("profile")).get_credentials()
+                return credentials.method if credentials else None
+            results.append({"method": with_environment(case["environment"], method)})
         else:
             raise ValueError(f"unknown kind {kind}")
     json.dump(results, sys.stdout)

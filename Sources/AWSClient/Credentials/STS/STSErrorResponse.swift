@@ -19,7 +19,11 @@ struct STSErrorResponse: Sendable, Equatable {
         return STSErrorResponse(
             status: status,
             code: code.flatMap { RestJSONErrorParser.cleanCode($0) } ?? String(status),
-            message: message.map { ServiceErrorText.excerpt($0, limit: 300) },
+            // STS quotes the canonical request of a refused signature, token included: cut as
+            // the rest-json errors are, and anything else shaped like a key or token hidden.
+            message: message.map {
+                ServiceErrorText.excerpt(SecretLikeText.redactingKeys(RestJSONErrorParser.boundedMessage($0)), limit: 300)
+            },
             requestID: requestID.map { ServiceErrorText.excerpt($0, limit: 80) })
     }
 

@@ -163,8 +163,9 @@ struct STSXML: Sendable, Equatable {
             return nil
         }
 
+        /// The reason, made safe to show: it may quote a tag name from the document.
         func problem(_ reason: String) -> Problem {
-            Problem(description: "\(reason) (at byte \(index))")
+            Problem(description: "\(ServiceErrorText.excerpt(SecretLikeText.redactingKeys(reason), limit: 200)) (at byte \(index))")
         }
 
         static func isNameByte(_ byte: UInt8) -> Bool {
