@@ -3,6 +3,7 @@ import AWSSigning
 import Foundation
 import Logging
 import Model
+import NIOHTTP1
 import NetworkTestSupport
 import Simulator
 import Testing
@@ -31,6 +32,10 @@ struct AssumeRoleTests {
         [profile chained]
         role_arn = \(readerRole)
         source_profile = watcher
+
+        [profile on-ec2]
+        role_arn = \(readerRole)
+        credential_source = Ec2InstanceMetadata
 
         [profile from-environment]
         role_arn = \(watcherRole)
@@ -71,7 +76,10 @@ struct AssumeRoleTests {
         let transport = HTTPTransport(settings: TestTLS.network)
 
         init() async throws {
+            // The instance metadata service of these tests hands out AKIDIMDS.
+            let instanceRole = ScenarioCredential(accessKeyID: "AKIDIMDS", secretAccessKey: "secretImds", sessionToken: "tokenImds")
             let scenario = Scenario(
+                credentials: [.demo, instanceRole],
                 pools: [ScenarioPool(id: try IdentityPoolID(validating: AssumeRoleTests.pool), timeline: [TimelineEntry(at: 0, status: .notStarted)])],
                 roles: [
                     ScenarioRole(arn: AssumeRoleTests.watcherRole, externalID: "fleet-7"),
@@ -175,6 +183,22 @@ struct AssumeRoleTests {
         ("both-sources", "profile both-sources sets both source_profile and credential_source; keep one"),
         ("wrong-external-id", "STS refused AssumeRole of \(watcherRole): AccessDenied"),
     ]
+
+    /// `credential_source = Ec2InstanceMetadata`: the instance's role assumes the profile's.
+    @Test func aRoleAssumedWithTheInstancesRole() async throws {
+        let metadata = try await InstanceMetadataCredentialProviderTests.metadataService()
+        try await Rig.run { rig in
+            rig.environment["AWS_EC2_METADATA_DISABLED"] = nil
+            rig.environment["AWS_EC2_METADATA_SERVICE_ENDPOINT"] = metadata.baseURL
+            rig.environment["AWS_METADATA_SERVICE_TIMEOUT"] = "5"
+            let resolved = try await rig.resolve(profile: "on-ec2")
+            #expect(resolved.credentials.accessKeyID.hasPrefix("ASIA"))
+            #expect(rig.stsCalls == ["AssumeRole 200 AKIDIMDS"])
+            #expect(try await rig.poll(with: resolved.credentials).status == .notStarted)
+        }
+        try await metadata.shutdown()
+        #expect(metadata.requests.map(\.method) == [.PUT, .GET, .GET])
+    }
 
     @Test(arguments: refusals)
     func setUpsThatCannotWorkSayWhy(profile: String, message: String) async throws {
