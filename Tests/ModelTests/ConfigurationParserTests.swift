@@ -32,6 +32,28 @@ struct ConfigurationParserTests {
         #expect(configuration.aws.profile == "bulk-publish-watcher")
     }
 
+    @Test func poolsMayNameIdentitiesOfTheirOwn() throws {
+        let configuration = try parse("""
+            {"aws": {"caBundle": "/etc/ca.pem", "proxy": "http://proxy:3128"}, "pools": [
+              {"id": "\(Self.id1)", "profile": "audit"},
+              {"id": "\(Self.id2)", "roleArn": "arn:aws:iam::123456789012:role/watch", "profile": "audit"},
+              "\(Self.id1.replacingOccurrences(of: "4a", with: "4b"))"
+            ]}
+            """)
+        #expect(configuration.pools[0].identity == PoolIdentity(profile: "audit"))
+        #expect(configuration.pools[1].identity == PoolIdentity(profile: "audit", roleARN: "arn:aws:iam::123456789012:role/watch"))
+        #expect(configuration.pools[2].identity == nil)
+        #expect(configuration.poolIdentities.count == 2)
+        #expect(configuration.aws.caBundle == "/etc/ca.pem")
+        #expect(configuration.aws.proxy == ProxyOptions(https: "http://proxy:3128", http: "http://proxy:3128"))
+        #expect(problems(#"{"pools": [{"id": "\#(Self.id1)", "roleArn": "watch", "profile": "a]"}], "aws": {"caBundle": "ca.pem", "proxy": {"noProxy": ["x"]}}}"#) == [
+            "aws.caBundle: 'ca.pem' is not an absolute path (for example '/etc/ssl/certs/corporate-ca.pem')",
+            "aws.proxy: names no proxy (set \"https\" (the proxy for AWS's https endpoints), or remove the key)",
+            "pools[0].profile: the profile name must be non-empty, on one line, without '[' or ']'",
+            "pools[0].roleArn: 'watch' is not a role ARN (for example 'arn:aws:iam::123456789012:role/cognito-sync-watcher')",
+        ])
+    }
+
     @Test func aMinimalConfigurationTakesTheDefaults() throws {
         let configuration = try parse(#"{"pools": ["\#(Self.id1)"]}"#)
         #expect(configuration.pools == [WatchedPool(id: try IdentityPoolID(validating: Self.id1))])

@@ -88,4 +88,44 @@ struct RoleCommandTests {
         #expect(output.stderr.contains("source=assume-role profile (profile reader)"), "the log names the source: \(output)")
         #expect(stsCalls(service) == ["AssumeRole 200", "AssumeRole 200"], "assumed once, then reused until near expiry: \(stsCalls(service))")
     }
+
+    /// One daemon, pools in several accounts: each pool with its own profile or role. One
+    /// identity failing (a role STS refuses) leaves the others' polling untouched.
+    @Test func poolsWithIdentitiesOfTheirOwn() async throws {
+        let other = TestPool.id(602)
+        let third = TestPool.id(603, region: "eu-west-1")
+        let service = try await SimulatedService.start(
+            [TestPool.scripted(Self.pool, [(-30, .inProgress)]), TestPool.scripted(other, [(-30, .inProgress)]), TestPool.scripted(third, [(-30, .inProgress)])],
+            roles: [ScenarioRole(arn: "arn:aws:iam::123456789012:role/watcher"), ScenarioRole(arn: "arn:aws:iam::123456789012:role/reader")])
+        defer { Task { await service.shutdown() } }
+        let config = try scratch.write("""
+            {
+              "aws": {"profile": "base"},
+              "stateDirectory": "\(scratch.url.appendingPathComponent("state").path)",
+              "defaults": {"inProgressIntervalSeconds": 1, "jitter": 0},
+              "pools": [
+                {"id": "\(Self.pool)", "name": "orders", "profile": "watcher"},
+                {"id": "\(other)", "name": "audit", "roleArn": "arn:aws:iam::999999999999:role/not-allowed"},
+                {"id": "\(third)", "name": "eu", "roleArn": "arn:aws:iam::123456789012:role/reader"}
+              ]
+            }
+            """, to: "config.json")
+        let daemon = try Watcher.start(["run", "--config", config, "--log-target", "stderr"], home: scratch.url, environment: try environment(service))
+        let seen = await daemon.wait(timeout: .seconds(20)) { output in
+            output.isComplete || (output.stderr.contains("(orders) IN_PROGRESS") && output.stderr.contains("(eu) IN_PROGRESS")
+                && output.stderr.contains("(audit): Cannot poll"))
+        }
+        #expect(seen?.isComplete == false, "\(daemon.output)")
+        daemon.send(SIGTERM)
+        let output = await daemon.finish(timeout: .seconds(15))
+        #expect(output.status == 0, "\(output)")
+        let audit = output.stderrLines.filter { $0.contains("(audit): Cannot poll") }
+        #expect(audit.count == 1, "\(output)")
+        #expect(audit.first?.contains("STS refused AssumeRole of arn:aws:iam::999999999999:role/not-allowed: AccessDenied") == true, "\(output)")
+        let keys = Dictionary(grouping: service.simulator.requestLog.recent.filter { $0.path != "/" }, by: { $0.pool ?? "" })
+            .mapValues { Set($0.compactMap(\.accessKeyId)) }
+        #expect(keys[Self.pool.rawValue]?.count == 1 && keys[third.rawValue]?.count == 1, "\(keys)")
+        #expect(keys[Self.pool.rawValue] != keys[third.rawValue], "each identity its own credentials: \(keys)")
+        #expect(keys[other.rawValue] == nil, "the refused identity's pool never reached the service")
+    }
 }

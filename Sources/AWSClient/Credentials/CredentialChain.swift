@@ -88,6 +88,8 @@ public struct CredentialChain: CredentialProvider {
     public let providers: [any CredentialProvider]
     private let profileChoice: ProfileChoice?
     private let systemdCredentialName: String
+    /// Where and how roles are assumed for this chain's profile; nil for a chain of one's own.
+    private let roleSettings: RoleSessionSettings?
 
     /// The default chain.
     ///
@@ -132,6 +134,7 @@ public struct CredentialChain: CredentialProvider {
         self.providers = providers
         self.profileChoice = ProfileChoice(name: name, origin: origin, locations: locations, systemd: systemd)
         self.systemdCredentialName = options.systemdCredentialName
+        self.roleSettings = roles
     }
 
     /// A chain of your own sources, tried in order, with no profile check.
@@ -139,6 +142,13 @@ public struct CredentialChain: CredentialProvider {
         self.providers = providers
         self.profileChoice = nil
         self.systemdCredentialName = SystemdCredentialProvider.defaultName
+        self.roleSettings = nil
+    }
+
+    /// A source that assumes `role` with the credentials this chain resolves, through the STS
+    /// endpoint its profile's settings name: a pool's own `roleArn`.
+    public func assuming(role: String) -> any CredentialProvider {
+        RoleOverSourceCredentialProvider(source: self, role: role, settings: roleSettings)
     }
 
     /// The profile the chain reads.

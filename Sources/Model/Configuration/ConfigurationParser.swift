@@ -23,7 +23,7 @@ enum ConfigurationKeys {
         "inProgressIntervalSeconds", "idleIntervalSeconds", "finishedIntervalSeconds", "stallAfterSeconds",
         "reportErrorsAfter", "jitter", "errorBackoffBaseSeconds", "errorBackoffMaxSeconds",
     ]
-    static let pool = ["id", "name", "region"] + settings
+    static let pool = ["id", "name", "region", "profile", "roleArn"] + settings
 }
 
 /// The configuration's sections; every check reports and goes on.
@@ -70,7 +70,7 @@ private extension JSONDocumentReader {
             }
         }
         if let profile = string(object["profile"], path: "\(path).profile") {
-            if profile.isEmpty || profile.contains(where: { $0.isNewline || $0 == "[" || $0 == "]" }) {
+            if !Self.isProfileName(profile) {
                 report("\(path).profile", "the profile name must be non-empty, on one line, without '[' or ']'")
             } else {
                 options.profile = profile
@@ -255,7 +255,24 @@ private extension JSONDocumentReader {
                    hint: "set \(path).region or aws.region")
         }
         let settings = settings(fields, base: defaults, path: path)
-        return WatchedPool(id: id, name: name, region: region ?? aws.region ?? id.region, settings: settings)
+        var identity = PoolIdentity()
+        if let profile = string(fields["profile"], path: "\(path).profile") {
+            if Self.isProfileName(profile) {
+                identity.profile = profile
+            } else {
+                report("\(path).profile", "the profile name must be non-empty, on one line, without '[' or ']'")
+            }
+        }
+        if let role = string(fields["roleArn"], path: "\(path).roleArn") {
+            if role.wholeMatch(of: /arn:aws[a-z-]*:iam::[0-9]{12}:role\/[\w+=,.@\/-]{1,512}/) != nil {
+                identity.roleARN = role
+            } else {
+                report("\(path).roleArn", "'\(role)' is not a role ARN", hint: "for example 'arn:aws:iam::123456789012:role/cognito-sync-watcher'")
+            }
+        }
+        return WatchedPool(
+            id: id, name: name, region: region ?? aws.region ?? id.region, settings: settings,
+            identity: identity.profile == nil && identity.roleARN == nil ? nil : identity)
     }
 
     private mutating func absolutePath(_ value: JSONValue?, path: String, example: String = "/var/lib/cognito-sync-watcher") -> String? {
@@ -268,6 +285,11 @@ private extension JSONDocumentReader {
     }
 
     // MARK: - Helpers
+
+    /// A profile name the shared files can hold: on one line, without brackets.
+    private static func isProfileName(_ name: String) -> Bool {
+        !name.isEmpty && !name.contains(where: { $0.isNewline || $0 == "[" || $0 == "]" })
+    }
 
     /// Region names as AWS forms them: `us-east-1`, `us-gov-west-1`, `us-isob-east-1`.
     private static func isRegion(_ text: String) -> Bool {

@@ -51,17 +51,47 @@ public struct WatchedPool: Sendable, Equatable, Identifiable {
     /// The region to call: the id's prefix unless the config overrides it.
     public var region: String
     public var settings: PoolSettings
+    /// Whose credentials the pool is polled with, when not the configuration's own.
+    public var identity: PoolIdentity?
 
-    public init(id: IdentityPoolID, name: String? = nil, region: String? = nil, settings: PoolSettings = .standard) {
+    public init(
+        id: IdentityPoolID, name: String? = nil, region: String? = nil, settings: PoolSettings = .standard, identity: PoolIdentity? = nil
+    ) {
         self.id = id
         self.name = name
         self.region = region ?? id.region
         self.settings = settings
+        self.identity = identity
     }
 
     /// How the pool is named in messages: `'name' (id)`, or the id alone.
     public var label: String {
         if let name { return "'\(name)' (\(id))" }
         return id.rawValue
+    }
+}
+
+/// A pool's own identity: a profile of the shared files, a role to assume, or both (the role
+/// assumed with the profile's credentials, or with the configuration's when no profile is named).
+/// Pools of one company often live in several accounts; one daemon watches them all.
+public struct PoolIdentity: Sendable, Hashable, CustomStringConvertible {
+    /// A profile of the shared config and credentials files.
+    public var profile: String?
+    /// `arn:aws:iam::123456789012:role/name`, assumed with STS.
+    public var roleARN: String?
+
+    public init(profile: String? = nil, roleARN: String? = nil) {
+        self.profile = profile
+        self.roleARN = roleARN
+    }
+
+    /// `profile audit`, `role arn:…`, `role arn:… with profile audit`.
+    public var description: String {
+        switch (profile, roleARN) {
+        case (let profile?, let role?): "role \(role) with profile \(profile)"
+        case (let profile?, nil): "profile \(profile)"
+        case (nil, let role?): "role \(role)"
+        case (nil, nil): "the configured identity"
+        }
     }
 }

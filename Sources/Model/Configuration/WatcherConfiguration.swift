@@ -25,6 +25,11 @@ public struct WatcherConfiguration: Sendable, Equatable {
         self.pools = pools
     }
 
+    /// The distinct identities of the pools that name one of their own.
+    public var poolIdentities: Set<PoolIdentity> {
+        Set(pools.compactMap(\.identity))
+    }
+
     /// The distinct regions the pools live in, sorted.
     public var regions: [String] {
         Array(Set(pools.map(\.region))).sorted()

@@ -35,7 +35,7 @@ struct StatusCommand: AsyncParsableCommand {
         let selection = try selected.selection(environment: environment)
         let logger = Logger(label: BuildInfo.name) { _ in CommandLineLogHandler() }
         let clients = try ServiceClients.forCommand(selection.configuration, environment: environment, logger: logger)
-        let results = await Self.query(selection.pools, client: clients.client, concurrency: selection.configuration.limits.maxConcurrentPolls)
+        let results = await Self.query(selection.pools, clients: clients, concurrency: selection.configuration.limits.maxConcurrentPolls)
         await clients.shutdown()
 
         print(json ? StatusReport.json(results) : StatusReport.table(results))
@@ -49,7 +49,7 @@ struct StatusCommand: AsyncParsableCommand {
     }
 
     /// One call per pool, `concurrency` at a time, in the order given.
-    static func query(_ pools: [WatchedPool], client: CognitoSyncClient, concurrency: Int) async -> [(WatchedPool, Result<BulkPublishDetails, CognitoSyncError>)] {
+    static func query(_ pools: [WatchedPool], clients: ServiceClients, concurrency: Int) async -> [(WatchedPool, Result<BulkPublishDetails, CognitoSyncError>)] {
         var results = [Result<BulkPublishDetails, CognitoSyncError>?](repeating: nil, count: pools.count)
         await withTaskGroup(of: (Int, Result<BulkPublishDetails, CognitoSyncError>).self) { group in
             var next = 0
@@ -59,7 +59,7 @@ struct StatusCommand: AsyncParsableCommand {
                 next += 1
                 group.addTask {
                     do throws(CognitoSyncError) {
-                        return (index, .success(try await client.bulkPublishDetails(for: pool.id, region: pool.region)))
+                        return (index, .success(try await clients.client(for: pool).bulkPublishDetails(for: pool.id, region: pool.region)))
                     } catch {
                         return (index, .failure(error))
                     }

@@ -99,7 +99,7 @@ struct WaitCommand: AsyncParsableCommand {
         let clients = try ServiceClients.forCommand(selection.configuration, environment: environment, logger: logger)
         let reporter = WaitReporter(quiet: quiet, json: json)
         let session = WaitSession(
-            pools: selection.pools, client: clients.client, requirement: requirement, startsBulkPublish: start,
+            pools: selection.pools, clients: clients, requirement: requirement, startsBulkPublish: start,
             settings: interval.map { BulkPublishWait.settings(fixedInterval: $0.seconds) } ?? BulkPublishWait.defaultSettings,
             limiter: SharedRateLimiter(rate: selection.configuration.limits.maxRequestsPerSecond),
             reporter: reporter

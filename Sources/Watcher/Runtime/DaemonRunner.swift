@@ -44,10 +44,10 @@ struct DaemonRunner {
         let eventLoop = LoopEventLoop()
         var clients = ServiceClients(
             settings: settings, aws: configuration.aws, limits: configuration.limits, environment: environment,
-            eventLoopGroup: eventLoop.group, logger: logger)
+            identities: configuration.poolIdentities, eventLoopGroup: eventLoop.group, logger: logger)
         var retired: [ServiceClients] = []
         let loop = WatchLoop(
-            configuration: configuration, fetcher: CognitoSyncDetailsFetcher(client: clients.client), sink: output.sink,
+            configuration: configuration, fetcher: clients.fetcher, sink: output.sink,
             store: store, notifier: notifier, scheduler: eventLoop.scheduler, executor: eventLoop.executor, logger: logger
         )
         // Restoring thousands of pools' state from a slow disk may outlast TimeoutStartSec=.
@@ -63,18 +63,19 @@ struct DaemonRunner {
                 break
             }
             notifier.notify([.reloading(monotonicMicroseconds: Self.monotonicMicroseconds())])
-            await clients.credentials.invalidate()
+            await clients.invalidateCredentials()
             do {
                 let new = try ConfigurationFile.load(path: configurationPath).withAWS(awsOverrides)
                 // Read again: a CA bundle or the profile may have changed under the same names.
                 let newSettings = try ClientSettings.resolve(aws: new.aws, environment: environment)
                 if new.aws != configuration.aws || new.limits.requestTimeout != configuration.limits.requestTimeout
-                    || new.limits.maxConcurrentPolls != configuration.limits.maxConcurrentPolls || newSettings != clients.settings {
+                    || new.limits.maxConcurrentPolls != configuration.limits.maxConcurrentPolls || newSettings != clients.settings
+                    || new.poolIdentities != configuration.poolIdentities {
                     retired.append(clients)
                     clients = ServiceClients(
                         settings: newSettings, aws: new.aws, limits: new.limits, environment: environment,
-                        eventLoopGroup: eventLoop.group, logger: logger)
-                    await loop.reload(configuration: new, fetcher: CognitoSyncDetailsFetcher(client: clients.client))
+                        identities: new.poolIdentities, eventLoopGroup: eventLoop.group, logger: logger)
+                    await loop.reload(configuration: new, fetcher: clients.fetcher)
                 } else {
                     await loop.reload(configuration: new)
                 }

@@ -1,51 +1,96 @@
 import AWSClient
 import AWSSigning
+import Daemon
 import Foundation
 import Logging
 import Model
 import NIOCore
 
-/// The AWS client and the HTTP connection pools it runs on, built from the configuration.
+/// The AWS clients and the HTTP connection pools they run on, built from the configuration: one
+/// client for the configuration's identity, and one more for each identity pools name of their
+/// own (a profile, a role), all sharing the connections.
 struct ServiceClients {
     let transport: HTTPTransport
+    /// The client of the configuration's identity.
     let client: CognitoSyncClient
     let aws: AWSOptions
     /// Trust, proxies and retries as resolved from the configuration, environment and profile.
     let settings: ClientSettings
-    /// The cached credentials; a reload drops them so rotated keys are read again.
+    /// The cached credentials of the configuration's identity; a reload drops them (and every
+    /// pool identity's) so rotated keys are read again.
     let credentials: RefreshingCredentials
+    /// The clients of the pools' own identities, each with its credentials refreshed on its own.
+    let identities: [PoolIdentity: (client: CognitoSyncClient, credentials: RefreshingCredentials)]
 
-    /// Resolves the client settings (reading a CA bundle once) and builds the client;
+    /// Resolves the client settings (reading a CA bundle once) and builds the clients;
     /// credentials are resolved on first use (and refreshed before they expire), so a daemon
     /// starts even while credentials are missing and says so per pool.
     ///
     /// - Parameter eventLoopGroup: the event loops for the connections (the caller's, to be shut
     ///   down after ``shutdown()``), or NIO's shared ones.
     /// - Throws: when a trust, proxy or retry setting cannot be used.
-    init(aws: AWSOptions, limits: RequestLimits, environment: [String: String], eventLoopGroup: (any EventLoopGroup)? = nil, logger: Logger) throws(ClientSettingsError) {
+    init(
+        aws: AWSOptions, limits: RequestLimits, environment: [String: String], identities: Set<PoolIdentity> = [],
+        eventLoopGroup: (any EventLoopGroup)? = nil, logger: Logger
+    ) throws(ClientSettingsError) {
         try self.init(
             settings: ClientSettings.resolve(aws: aws, environment: environment), aws: aws, limits: limits,
-            environment: environment, eventLoopGroup: eventLoopGroup, logger: logger)
+            environment: environment, identities: identities, eventLoopGroup: eventLoopGroup, logger: logger)
     }
 
-    /// Builds the client from settings already resolved.
-    init(settings: ClientSettings, aws: AWSOptions, limits: RequestLimits, environment: [String: String], eventLoopGroup: (any EventLoopGroup)? = nil, logger: Logger) {
+    /// Builds the clients from settings already resolved.
+    init(
+        settings: ClientSettings, aws: AWSOptions, limits: RequestLimits, environment: [String: String],
+        identities: Set<PoolIdentity> = [], eventLoopGroup: (any EventLoopGroup)? = nil, logger: Logger
+    ) {
         let timeout = Duration.milliseconds(Int64(limits.requestTimeout * 1000))
         self.settings = settings
         for warning in settings.warnings { logger.warning("\(warning)") }
-        transport = HTTPTransport(
+        let transport = HTTPTransport(
             settings: settings.network, requestTimeout: timeout, connectionsPerHost: limits.maxConcurrentPolls, eventLoopGroup: eventLoopGroup)
-        let chain = CredentialChain(environment: Self.credentialEnvironment(environment, endpoint: aws.endpoint), transport: transport, profile: aws.profile)
-        let credentials = RefreshingCredentials(provider: SourceLoggingCredentials(chain: chain, logger: logger), logger: logger)
-        self.credentials = credentials
+        self.transport = transport
+        let credentialEnvironment = Self.credentialEnvironment(environment, endpoint: aws.endpoint)
         let configuration = CognitoSyncClientConfiguration(
             endpoint: aws.endpointSettings,
             environment: environment,
             requestTimeout: timeout,
             maxAttempts: settings.retry.maxAttempts
         )
-        client = CognitoSyncClient(transport: transport, credentials: credentials, configuration: configuration, logger: logger)
+        func makeClient(_ identity: PoolIdentity?) -> (client: CognitoSyncClient, credentials: RefreshingCredentials) {
+            let chain = CredentialChain(environment: credentialEnvironment, transport: transport, profile: identity?.profile ?? aws.profile)
+            let source: SourceLoggingCredentials
+            if let role = identity?.roleARN {
+                let provider = chain.assuming(role: role)
+                source = SourceLoggingCredentials(identity: identity, logger: logger) {
+                    ResolvedCredentials(credentials: try await provider.credentials(), provider: provider)
+                }
+            } else {
+                source = SourceLoggingCredentials(identity: identity, logger: logger) { try await chain.resolve() }
+            }
+            let credentials = RefreshingCredentials(provider: source, logger: logger)
+            return (CognitoSyncClient(transport: transport, credentials: credentials, configuration: configuration, logger: logger), credentials)
+        }
+        (client, credentials) = makeClient(nil)
+        self.identities = Dictionary(uniqueKeysWithValues: identities.map { ($0, makeClient($0)) })
         self.aws = aws
+    }
+
+    /// The client a pool is polled with: its own identity's, else the configuration's.
+    func client(for pool: WatchedPool) -> CognitoSyncClient {
+        pool.identity.flatMap { identities[$0]?.client } ?? client
+    }
+
+    /// The daemon's fetcher over these clients.
+    var fetcher: CognitoSyncDetailsFetcher {
+        CognitoSyncDetailsFetcher(client: client, identities: identities.mapValues(\.client))
+    }
+
+    /// Drops every cached credential, so the next call reads them again.
+    func invalidateCredentials() async {
+        await credentials.invalidate()
+        for identity in identities.values {
+            await identity.credentials.invalidate()
+        }
     }
 
     /// The environment the credential chain sees. With a loopback endpoint (the simulator) the
@@ -65,7 +110,9 @@ struct ServiceClients {
     /// (exit status 2) naming every problem.
     static func forCommand(_ configuration: WatcherConfiguration, environment: [String: String], logger: Logger) throws -> ServiceClients {
         do {
-            return try ServiceClients(aws: configuration.aws, limits: configuration.limits, environment: environment, logger: logger)
+            return try ServiceClients(
+                aws: configuration.aws, limits: configuration.limits, environment: environment,
+                identities: configuration.poolIdentities, logger: logger)
         } catch {
             throw CommandFailure(.usage, error.description)
         }
@@ -76,25 +123,32 @@ struct ServiceClients {
     }
 }
 
-/// Resolves the credential chain and logs which source answered (never the secret), once per
-/// change of source, and a warning when the keys sit in a file others may read.
+/// Resolves credentials and logs which source answered (never the secret), once per change of
+/// source, and a warning when the keys sit in a file others may read.
 actor SourceLoggingCredentials: CredentialProvider {
-    nonisolated let sourceName = "default credential chain"
-    private let chain: CredentialChain
+    nonisolated let sourceName: String
+    private let identity: PoolIdentity?
+    private let resolve: @Sendable () async throws -> ResolvedCredentials
     private let logger: Logger
     private var lastSource: String?
     private var lastAccessWarning: String?
 
-    init(chain: CredentialChain, logger: Logger) {
-        self.chain = chain
+    /// - Parameter identity: a pool's own identity, named in the log lines; nil for the
+    ///   configuration's.
+    init(identity: PoolIdentity?, logger: Logger, resolve: @escaping @Sendable () async throws -> ResolvedCredentials) {
+        self.identity = identity
+        self.sourceName = identity.map { "\($0)" } ?? "default credential chain"
+        self.resolve = resolve
         self.logger = logger
     }
 
     func credentials() async throws -> AWSCredentials {
-        let resolved = try await chain.resolve()
+        let resolved = try await resolve()
         if resolved.sourceName != lastSource {
             lastSource = resolved.sourceName
-            logger.info("using AWS credentials", metadata: ["source": "\(resolved.sourceName)", "key": "\(resolved.credentials)"])
+            var metadata: Logger.Metadata = ["source": "\(resolved.sourceName)", "key": "\(resolved.credentials)"]
+            if let identity { metadata["identity"] = "\(identity)" }
+            logger.info("using AWS credentials", metadata: metadata)
         }
         let warning = resolved.fileAccessWarning
         if warning != lastAccessWarning {

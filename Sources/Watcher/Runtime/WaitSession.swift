@@ -17,7 +17,8 @@ struct WaitSession {
     }
 
     var pools: [WatchedPool]
-    var client: CognitoSyncClient
+    /// The clients, one per identity the pools use.
+    var clients: ServiceClients
     var requirement: RunRequirement
     var startsBulkPublish: Bool
     var settings: PoolSettings
@@ -87,7 +88,7 @@ struct WaitSession {
             case .fetchDetails(let delay):
                 guard await pause(delay) else { return }
                 do {
-                    let details = try await client.bulkPublishDetails(for: pool.id, region: pool.region)
+                    let details = try await clients.client(for: pool).bulkPublishDetails(for: pool.id, region: pool.region)
                     step = policy.received(details, at: Date(), using: &random)
                 } catch {
                     if Task.isCancelled { return }
@@ -97,7 +98,7 @@ struct WaitSession {
                 guard await pause(delay) else { return }
                 let result: BulkPublishStartResult
                 do {
-                    try await client.startBulkPublish(for: pool.id, region: pool.region)
+                    try await clients.client(for: pool).startBulkPublish(for: pool.id, region: pool.region)
                     result = .accepted
                 } catch {
                     if Task.isCancelled { return }

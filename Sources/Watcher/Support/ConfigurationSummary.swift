@@ -33,6 +33,12 @@ struct ConfigurationSummary {
         let aws = configuration.aws
         lines.append("Endpoint:        " + (aws.endpoint ?? "AWS's, per region\(aws.useFIPSEndpoint ? ", FIPS" : "")\(aws.useDualStackEndpoint ? ", dual-stack" : "")"))
         lines.append("Credentials:     " + (aws.profile.map { "profile '\($0)'" } ?? "the default chain (environment, files, systemd credential, instance role)"))
+        for identity in configuration.poolIdentities.sorted(by: { $0.description < $1.description }) {
+            let users = pools.filter { $0.identity == identity }.map { $0.name ?? $0.id.rawValue }
+            let source = identity.roleARN != nil && identity.profile == nil
+                ? " (assumed with " + (aws.profile.map { "profile '\($0)'" } ?? "the default chain") + ")" : ""
+            lines.append("                 \(identity)\(source) for \(users.joined(separator: ", "))")
+        }
         lines.append("State directory: " + (configuration.stateDirectory ?? "$STATE_DIRECTORY, else /var/lib/cognito-sync-watcher"))
         let limits = configuration.limits
         lines.append("Limits:          at most \(ConfigurationSummary.format(limits.maxRequestsPerSecond)) requests/s, \(limits.maxConcurrentPolls) polls at once, \(EventText.duration(limits.requestTimeout)) per request")

@@ -18,10 +18,12 @@ struct SimulatedService {
     /// Time 0 of the scenario.
     var startDate: Date { simulator.startDate }
 
-    static func start(_ pools: [ScenarioPool], faults: [FaultRule] = [], credentials: [ScenarioCredential] = [.demo]) async throws -> SimulatedService {
+    static func start(
+        _ pools: [ScenarioPool], faults: [FaultRule] = [], credentials: [ScenarioCredential] = [.demo], roles: [ScenarioRole] = []
+    ) async throws -> SimulatedService {
         let quiet = Logger(label: "test-simulator") { _ in SwiftLogNoOpLogHandler() }
         let clock = ManualClock(start: Date())
-        let simulator = Simulator(scenario: Scenario(credentials: credentials, pools: pools, faults: faults), clock: clock, logger: quiet)
+        let simulator = Simulator(scenario: Scenario(credentials: credentials, pools: pools, faults: faults, roles: roles), clock: clock, logger: quiet)
         let server = try await SimulatorServer.start(simulator: simulator, host: "127.0.0.1", port: 0, tls: TestTLS.server, logger: quiet)
         return SimulatedService(server: server, clock: clock)
     }
