@@ -155,6 +155,7 @@ let package = Package(
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
                 .product(name: "InMemoryLogging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             resources: [.copy("Fixtures")]
         ),
@@ -179,6 +180,7 @@ let package = Package(
                 "Simulator",
                 "Model",
                 "NetworkTestSupport",
+                .product(name: "Crypto", package: "swift-crypto"),
                 "ProcessSupport",
                 .product(name: "Logging", package: "swift-log"),
             ],

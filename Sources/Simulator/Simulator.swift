@@ -52,6 +52,9 @@ public final class Simulator: Sendable {
         if route == .securityTokenService {
             return .respond(securityTokenService(request, now: now))
         }
+        if route == .singleSignOnPortal {
+            return .respond(singleSignOnPortal(request, now: now))
+        }
         let time = now.timeIntervalSince(startDate)
         let label = route.encodedPoolID
         let decodedPool = label.flatMap { $0.removingPercentEncoding }
@@ -127,6 +130,28 @@ public final class Simulator: Sendable {
         return response
     }
 
+    /// The IAM Identity Center portal's `GetRoleCredentials`: any bearer token is taken for a
+    /// login, and the role's credentials are issued as STS issues them.
+    private func singleSignOnPortal(_ request: SimulatorRequest, now: Date) -> SimulatorResponse {
+        var entry = RequestLog.Entry(at: now.timeIntervalSince(startDate), method: request.method, path: "/federation/credentials")
+        entry.operation = "GetRoleCredentials"
+        let query = SecurityTokenService.form(Array((request.target.split(separator: "?", maxSplits: 1).dropFirst().first ?? "").utf8))
+        let response: SimulatorResponse
+        if (request.headers.first(name: "x-amz-sso_bearer_token") ?? "").isEmpty {
+            response = ServiceReplies.error(ServiceError(status: 401, code: "UnauthorizedException", message: "Session token not found or invalid", namespace: .service), now: now)
+        } else if let account = query["account_id"], account.wholeMatch(of: /[0-9]{12}/) != nil, let role = query["role_name"], !role.isEmpty {
+            let issued = SecurityTokenService.issue(duration: 3600, start: startDate, now: now)
+            state.withLock { $0.issued[issued.credential.accessKeyID] = issued.credential }
+            response = ServiceReplies.success(ServiceReplies.roleCredentialsBody(issued.credential, expiration: issued.expiration), now: now)
+        } else {
+            response = ServiceReplies.error(ServiceError(status: 400, code: "InvalidRequestException", message: "account_id and role_name are required", namespace: .service), now: now)
+        }
+        entry.status = Int(response.status.code)
+        state.withLock { $0.log.record(entry) }
+        log(entry)
+        return response
+    }
+
     /// The answer to a request whose body is larger than the service reads.
     func rejectOversized(_ request: SimulatorRequest) -> SimulatorAction {
         let now = clock.now()
@@ -154,7 +179,7 @@ public final class Simulator: Sendable {
         case .wrongMethod(let routed, _):
             entry.operation = routed.rawValue
             return .respond(ServiceReplies.error(.methodNotAllowed(method: entry.method, operation: routed), now: now))
-        case .admin, .securityTokenService, .unknown:
+        case .admin, .securityTokenService, .singleSignOnPortal, .unknown:
             return .respond(ServiceReplies.error(.unknownOperation(method: entry.method, path: entry.path), now: now))
         }
         entry.operation = operation.rawValue

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Musl)
 import Musl
 #endif
+import Crypto
 import Foundation
 import Model
 import NetworkTestSupport
@@ -64,6 +65,28 @@ struct RoleCommandTests {
         let output = try await Watcher.run(["wait", "--interval", "1", Self.pool.rawValue], home: scratch.url, environment: environment)
         #expect(output.status == 0, "\(output)")
         #expect(stsCalls(service) == ["AssumeRoleWithWebIdentity 200"])
+    }
+
+    /// `aws sso login` left a token in the cache: `status` uses it for the profile's role.
+    @Test func statusThroughACachedSSOLogin() async throws {
+        let service = try await SimulatedService.start([TestPool.scripted(Self.pool, [(-30, .inProgress)])])
+        defer { Task { await service.shutdown() } }
+        var environment = try environment(service)
+        try scratch.write("""
+            [profile dev]
+            sso_session = corp
+            sso_account_id = 123456789012
+            sso_role_name = ReadOnly
+            [sso-session corp]
+            sso_start_url = https://example.awsapps.com/start
+            sso_region = eu-west-1
+            """, to: "aws-config")
+        let cacheName = Insecure.SHA1.hash(data: Array("corp".utf8)).map { String(format: "%02x", $0) }.joined()
+        try scratch.write(#"{"accessToken": "t", "expiresAt": "\#(Date().addingTimeInterval(3600).formatted(.iso8601))"}"#, to: ".aws/sso/cache/\(cacheName).json")
+        environment["AWS_CONFIG_FILE"] = scratch.url.appendingPathComponent("aws-config").path
+        let output = try await Watcher.run(["status", "--profile", "dev", Self.pool.rawValue], home: scratch.url, environment: environment)
+        #expect(output.status == 0, "\(output)")
+        #expect(service.simulator.requestLog.recent.contains { $0.operation == "GetRoleCredentials" && $0.status == 200 })
     }
 
     @Test func theDaemonThroughAChainedRole() async throws {

@@ -28,7 +28,7 @@ public struct ResolvedCredentials: Sendable, CustomStringConvertible {
 ///    not skip it);
 /// 2. an assume-role profile (`role_arn` with `source_profile` or `credential_source`), then web
 ///    identity (`AWS_WEB_IDENTITY_TOKEN_FILE` or `web_identity_token_file`), both through STS;
-///    SSO settings — not implemented, so an error if present;
+///    then IAM Identity Center (SSO) with the token `aws sso login` cached;
 /// 3. the shared credentials file's `[profile]`;
 /// 4. console-login settings — an error if present;
 /// 5. the profile's `credential_process`;
@@ -118,7 +118,7 @@ public struct CredentialChain: CredentialProvider {
         providers += [
             AssumeRoleCredentialProvider(profile: name, settings: roles),
             WebIdentityCredentialProvider(profile: name, settings: roles, ignoresEnvironment: explicit),
-            unsupported(.singleSignOn),
+            SingleSignOnCredentialProvider(profile: name, locations: locations, environment: environment, transport: transport, now: options.now),
             SharedFileCredentialProvider(.credentials, profile: name, path: locations.credentialsFile),
             unsupported(.login),
             ProcessCredentialProvider(profile: name, environment: environment, timeout: options.processTimeout),

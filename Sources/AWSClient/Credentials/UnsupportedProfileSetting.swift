@@ -1,13 +1,12 @@
 import AWSSigning
 /// A chain link that stands where botocore would use a source this client does not implement
-/// (IAM Identity Center/SSO, console login).
+/// (console login).
 ///
 /// When the profile or environment asks for such a source it fails loudly: quietly moving on
 /// would hand the daemon some *other* identity (say, the instance role) than the one the AWS CLI
 /// would use with the same settings.
 struct UnsupportedProfileSetting: CredentialProvider, ListedOnlyWhenUsed {
     enum Kind: Sendable {
-        case singleSignOn
         case login
     }
 
@@ -17,7 +16,6 @@ struct UnsupportedProfileSetting: CredentialProvider, ListedOnlyWhenUsed {
 
     var sourceName: String {
         switch kind {
-        case .singleSignOn: "IAM Identity Center / SSO (profile \(profile))"
         case .login: "console login session (profile \(profile))"
         }
     }
@@ -32,10 +30,6 @@ struct UnsupportedProfileSetting: CredentialProvider, ListedOnlyWhenUsed {
         let fix = "give the profile aws_access_key_id/aws_secret_access_key or a credential_process, "
             + "or pass the credentials another way"
         switch kind {
-        case .singleSignOn:
-            if settings["sso_role_name"] != nil || settings["sso_account_id"] != nil {
-                throw unsupported("profile \(profile) is set up for IAM Identity Center (sso_*), which this client does not support; \(fix)")
-            }
         case .login:
             if settings["login_session"] != nil {
                 throw unsupported("profile \(profile) sets login_session, which this client does not support; \(fix)")

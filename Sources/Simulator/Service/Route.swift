@@ -8,6 +8,8 @@ enum Route: Equatable {
     case admin
     /// STS's query protocol: `POST /` with the action in the form body.
     case securityTokenService
+    /// The IAM Identity Center portal's `GetRoleCredentials`: `GET /federation/credentials`.
+    case singleSignOnPortal
     /// Nothing the service knows.
     case unknown
 
@@ -24,6 +26,10 @@ enum Route: Equatable {
             self = .securityTokenService
             return
         }
+        if path == "/federation/credentials", method == "GET" {
+            self = .singleSignOnPortal
+            return
+        }
         let segments = path.split(separator: "/", omittingEmptySubsequences: false)
         guard segments.count == 4, segments[0].isEmpty, segments[1] == "identitypools", !segments[2].isEmpty,
               let operation = ServiceOperation.allCases.first(where: { $0.pathSuffix == segments[3] }) else {
@@ -37,7 +43,7 @@ enum Route: Equatable {
     var encodedPoolID: Substring? {
         switch self {
         case .operation(_, let label), .wrongMethod(_, let label): label
-        case .admin, .securityTokenService, .unknown: nil
+        case .admin, .securityTokenService, .singleSignOnPortal, .unknown: nil
         }
     }
 }

@@ -81,13 +81,21 @@ enum SecurityTokenService {
                 return .failure(Failure(status: .badRequest, code: "InvalidIdentityToken", message: "The web identity token is not valid for this role"))
             }
         }
+        var issued = issue(duration: duration, start: start, now: now)
+        issued.role = role
+        issued.sessionName = session
+        return .success(issued)
+    }
+
+    /// New temporary credentials, valid for `duration` seconds.
+    static func issue(duration: Int, start: Date, now: Date) -> Issued {
         let expiration = now.addingTimeInterval(TimeInterval(duration))
         let credential = ScenarioCredential(
             accessKeyID: "ASIA" + randomText(16, from: "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"),
             secretAccessKey: randomText(40, from: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"),
             sessionToken: "IQoJb3JpZ2luX2VjE" + randomText(300, from: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"),
             expiresAfterSeconds: expiration.timeIntervalSince(start))
-        return .success(Issued(credential: credential, role: role, sessionName: session, expiration: expiration))
+        return Issued(credential: credential, role: "", sessionName: "", expiration: expiration)
     }
 
     /// The XML answer to a successful call.

@@ -46,6 +46,15 @@ enum ServiceReplies {
         json(["IdentityPoolId": pool.rawValue])
     }
 
+    /// The body of the Identity Center portal's `GetRoleCredentials` (expiration in milliseconds).
+    static func roleCredentialsBody(_ credential: ScenarioCredential, expiration: Date) -> [UInt8] {
+        let object: [String: Any] = ["roleCredentials": [
+            "accessKeyId": credential.accessKeyID, "secretAccessKey": credential.secretAccessKey,
+            "sessionToken": credential.sessionToken ?? "", "expiration": Int64(expiration.timeIntervalSince1970 * 1000),
+        ]]
+        return (try? Array(JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]))) ?? Array("{}".utf8)
+    }
+
     /// The first half of a JSON body: what a client sees when the stream is cut short.
     static func truncated(_ body: [UInt8]) -> [UInt8] {
         Array(body.prefix(max(1, body.count / 2)))

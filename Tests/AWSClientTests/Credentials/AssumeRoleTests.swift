@@ -1,5 +1,6 @@
 @testable import AWSClient
 import AWSSigning
+import Crypto
 import Foundation
 import Logging
 import Model
@@ -250,6 +251,67 @@ struct AssumeRoleTests {
             } catch let error as CredentialError {
                 #expect(error.message == "the web identity token file \(rig.directory.file("not-yet")) (from AWS_WEB_IDENTITY_TOKEN_FILE) does not exist")
                 #expect(error.mayRecoverByItself)
+            }
+        }
+    }
+
+    // MARK: - IAM Identity Center
+
+    /// A profile set up by `aws configure sso`, and the token `aws sso login` would cache.
+    static func ssoLogin(_ rig: Rig, expiresIn seconds: TimeInterval, legacy: Bool = false) throws {
+        let home = rig.directory.file("home")
+        rig.environment["HOME"] = home
+        try Data((Self.config + (legacy ? """
+            [profile sso]
+            sso_start_url = https://example.awsapps.com/start
+            sso_region = us-east-1
+            sso_account_id = 123456789012
+            sso_role_name = WatcherReadOnly
+
+            """ : """
+            [profile sso]
+            sso_session = corp
+            sso_account_id = 123456789012
+            sso_role_name = WatcherReadOnly
+            [sso-session corp]
+            sso_start_url = https://example.awsapps.com/start
+            sso_region = us-east-1
+
+            """)).utf8).write(to: URL(fileURLWithPath: rig.environment["AWS_CONFIG_FILE"] ?? ""))
+        let key = legacy ? "https://example.awsapps.com/start" : "corp"
+        let name = Insecure.SHA1.hash(data: Array(key.utf8)).map { String(format: "%02x", $0) }.joined()
+        let expiry = Date().addingTimeInterval(seconds).formatted(.iso8601)
+        try rig.directory.write("home/.aws/sso/cache/\(name).json", #"{"accessToken": "sso-access-token", "expiresAt": "\#(expiry)", "region": "us-east-1"}"#)
+    }
+
+    @Test(arguments: [false, true])
+    func aCachedSSOLoginGivesTheRolesCredentials(legacy: Bool) async throws {
+        try await Rig.run { rig in
+            try Self.ssoLogin(rig, expiresIn: 3600, legacy: legacy)
+            let resolved = try await rig.resolve(profile: "sso")
+            #expect(resolved.sourceName == "IAM Identity Center / SSO (profile sso)")
+            #expect(resolved.credentials.accessKeyID.hasPrefix("ASIA"))
+            #expect(try await rig.poll(with: resolved.credentials).status == .notStarted)
+        }
+    }
+
+    @Test func anExpiredOrMissingSSOLoginSaysToLogIn() async throws {
+        try await Rig.run { rig in
+            try Self.ssoLogin(rig, expiresIn: -60)
+            do {
+                _ = try await rig.resolve(profile: "sso")
+                Issue.record("an expired login was used")
+            } catch let error as CredentialError {
+                #expect(error.message.contains("the SSO login of session corp expired at"), "\(error)")
+                #expect(error.message.hasSuffix("run `aws sso login --profile sso`"), "\(error)")
+            }
+            try FileManager.default.removeItem(atPath: rig.directory.file("home/.aws/sso"))
+            do {
+                _ = try await rig.resolve(profile: "sso")
+                Issue.record("resolved without a login")
+            } catch let error as CredentialError {
+                #expect(error.message.contains("no SSO login for session corp"), "\(error)")
+                #expect(error.message.hasSuffix("run `aws sso login --profile sso`"), "\(error)")
             }
         }
     }

@@ -160,7 +160,6 @@ struct CredentialChainTests {
     }
 
     @Test(arguments: [
-        ("[profile prod]\nsso_account_id = 1\nsso_role_name = r\n", "IAM Identity Center / SSO (profile prod)"),
         ("[profile prod]\nlogin_session = x\n", "console login session (profile prod)"),
     ])
     func sourcesThisClientLacksAreErrorsNotSilentFallbacks(_ config: String, _ source: String) async throws {

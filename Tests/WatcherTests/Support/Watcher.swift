@@ -81,8 +81,10 @@ final class ScratchDirectory {
     }
 
     /// Writes `text` to `name` inside the directory and returns its path.
+    @discardableResult
     func write(_ text: String, to name: String) throws -> String {
         let file = url.appendingPathComponent(name)
+        try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
         try Data(text.utf8).write(to: file)
         return file.path
     }
