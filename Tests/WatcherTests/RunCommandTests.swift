@@ -135,7 +135,9 @@ struct RunCommandTests {
 
         let daemon = try Watcher.start(
             ["run", "--config", config, "--log-target", "stderr", "--log-level", "trace"], home: scratch.url,
-            environment: ["AWS_SHARED_CREDENTIALS_FILE": credentials])
+            // A config file that cannot be read (its first read fails, for root too) is skipped with
+            // a warning, as botocore skips it, and the credentials file still answers.
+            environment: ["AWS_SHARED_CREDENTIALS_FILE": credentials, "AWS_CONFIG_FILE": "/proc/self/mem"])
         let polling = await daemon.wait(timeout: .seconds(20)) { $0.isComplete || $0.stderr.contains("(secrets) IN_PROGRESS: ") }
         #expect(polling?.isComplete == false, "\(daemon.output)")
         daemon.send(SIGHUP)
@@ -147,6 +149,8 @@ struct RunCommandTests {
         #expect(output.status == 0)
 
         #expect(output.stderr.contains("is open to every user on this machine (mode 644); make it private: chmod 600 \(credentials)"))
+        #expect(output.stderr.components(separatedBy: "/proc/self/mem cannot be read: Input/output error; it is skipped").count == 2,
+                "the unreadable config file is named once: \(output.stderr)")
         #expect(service.answers(403, for: pool) >= 3, "the rejected-token paths ran")
         #expect(!output.stderr.contains(secret) && !output.stderr.contains(token), "a secret in stderr")
         #expect(!output.stdout.contains(secret) && !output.stdout.contains(token), "a secret in stdout")

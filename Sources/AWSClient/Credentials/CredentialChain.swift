@@ -6,10 +6,14 @@ public struct ResolvedCredentials: Sendable, CustomStringConvertible {
     public let credentials: AWSCredentials
     /// The provider that answered; wrap it in ``RefreshingCredentials`` to keep them fresh.
     public let provider: any CredentialProvider
+    /// What the user should fix though credentials were found: a shared file that could not be
+    /// read and was skipped, keys in a file others may read.
+    public let warnings: [String]
 
-    public init(credentials: AWSCredentials, provider: any CredentialProvider) {
+    public init(credentials: AWSCredentials, provider: any CredentialProvider, warnings: [String] = []) {
         self.credentials = credentials
         self.provider = provider
+        self.warnings = warnings
     }
 
     /// For the "using credentials from …" log line.
@@ -164,7 +168,8 @@ public struct CredentialChain: CredentialProvider {
         var skipped: [CredentialError] = []
         for provider in providers {
             do {
-                return ResolvedCredentials(credentials: try await provider.credentials(), provider: provider)
+                let credentials = try await provider.credentials()
+                return ResolvedCredentials(credentials: credentials, provider: provider, warnings: warnings(answeredBy: provider))
             } catch let error as CredentialError where error.code == .notConfigured {
                 if !(provider is any ListedOnlyWhenUsed) {
                     skipped.append(error)
@@ -172,6 +177,19 @@ public struct CredentialChain: CredentialProvider {
             }
         }
         throw CredentialError(.noCredentials, source: sourceName, message: noCredentialsMessage(skipped))
+    }
+
+    /// The shared files skipped as unreadable, and the answering file's access warning.
+    private func warnings(answeredBy provider: any CredentialProvider) -> [String] {
+        var warnings: [String] = []
+        if let choice = profileChoice, let profiles = try? SharedProfiles.load(choice.locations, source: sourceName) {
+            warnings += profiles.unreadableWarnings
+        }
+        if let file = provider as? SharedFileCredentialProvider, let path = file.path,
+           let warning = CredentialFileAccess.warning(forFileAt: path) {
+            warnings.append(warning)
+        }
+        return warnings
     }
 
     /// botocore refuses to start with a profile that was asked for by name but is defined nowhere.

@@ -21,12 +21,3 @@ enum CredentialFileAccess {
             + "make it private: chmod 600 \(path)"
     }
 }
-
-extension ResolvedCredentials {
-    /// A warning when the keys came from a shared credentials or config file that others may
-    /// read or change; see ``CredentialFileAccess``.
-    public var fileAccessWarning: String? {
-        guard let file = provider as? SharedFileCredentialProvider, let path = file.path else { return nil }
-        return CredentialFileAccess.warning(forFileAt: path)
-    }
-}

@@ -1,27 +1,28 @@
-import Foundation
-
-/// One INI file as found on disk: missing, or its sections.
+/// One INI file as found on disk: missing, unreadable, or its sections.
 struct LoadedINIFile: Sendable {
-    var path: String
-    /// Nil when there is no regular file at `path` (botocore treats that as "no file").
-    var contents: INIFile?
+    /// The largest shared file accepted; real ones are a few KiB.
+    static let sizeLimit = 1024 * 1024
 
-    /// Reads and parses `path`; a missing file is not an error, an unreadable or malformed one is.
+    var path: String
+    /// Nil when there is no file at `path` or it cannot be read (botocore reads both as "no file").
+    var contents: INIFile?
+    /// Why the file could not be read, when it is there but unreadable ("cannot be read:
+    /// permission denied"): botocore (Python's `configparser.read`) skips such a file silently;
+    /// the watcher skips it too but says so.
+    var unreadable: String?
+
+    /// Reads and parses `path`. A missing or unreadable file is not an error (the latter is kept
+    /// in ``unreadable`` for a warning); a file that is not UTF-8 or not INI is.
     static func load(_ path: String, source: String) throws(CredentialError) -> LoadedINIFile {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else {
-            return LoadedINIFile(path: path, contents: nil)
-        }
-        let data: Data
+        let bytes: [UInt8]
         do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path))
+            bytes = try SmallFile.contents(of: path, limit: sizeLimit)
         } catch {
-            throw CredentialError(
-                .unreadableFile, source: source,
-                message: "cannot read \(path) (check its owner and permissions)")
+            guard !error.isAbsence else { return LoadedINIFile(path: path, contents: nil) }
+            return LoadedINIFile(path: path, contents: nil, unreadable: error.reason)
         }
-        guard let text = String(data: data, encoding: .utf8) else {
-            throw CredentialError(.unreadableFile, source: source, message: "\(path) is not valid UTF-8")
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            throw CredentialError(.malformedFile, source: source, message: "\(path) is not valid UTF-8")
         }
         do {
             return LoadedINIFile(path: path, contents: try INIFile(parsing: text))
@@ -32,6 +33,21 @@ struct LoadedINIFile: Sendable {
 
     /// Says whether the file was there, for messages listing what was looked at.
     var summary: String {
-        contents == nil ? "\(path) (no such file)" : path
+        if let unreadable { return "\(path) (\(unreadable))" }
+        return contents == nil ? "\(path) (no such file)" : path
+    }
+
+    /// The warning for a file skipped because it could not be read, naming the fix.
+    var unreadableWarning: String? {
+        unreadable.map { reason in
+            "\(path) \(reason); it is skipped as if it did not exist (as the AWS CLI does): "
+                + "make it readable by this user, or remove it"
+        }
+    }
+
+    /// The notConfigured message for a file that is not there to read.
+    var absenceMessage: String {
+        if let unreadable { return "\(path) \(unreadable) (skipped)" }
+        return "\(path) does not exist"
     }
 }

@@ -2,8 +2,8 @@ public import AWSSigning
 /// Static keys from one profile of the shared credentials or config file, as botocore's
 /// `SharedCredentialProvider` and `ConfigProvider` read them.
 ///
-/// A missing file, section or `aws_access_key_id` means "not configured"; a malformed or
-/// unreadable file is an error.
+/// A missing or unreadable file (botocore skips both), section or `aws_access_key_id` means "not
+/// configured"; a malformed file is an error.
 public struct SharedFileCredentialProvider: CredentialProvider {
     /// Which of the two shared files is read: they name a profile's section differently.
     public enum File: Sendable {

@@ -37,6 +37,11 @@ struct SharedProfiles: Sendable {
         return (fromConfig ?? [:]).merging(fromCredentials ?? [:]) { _, credentialsValue in credentialsValue }
     }
 
+    /// A warning for each file that is there but could not be read (and so was skipped).
+    var unreadableWarnings: [String] {
+        [credentialsFile, configFile].compactMap { $0?.unreadableWarning }
+    }
+
     /// The paths looked at, for messages.
     var summaries: [String] {
         [credentialsFile, configFile].compactMap { $0?.summary }

@@ -25,13 +25,21 @@ enum StaticProfileKeys {
             accessKeyID: accessKeyID, secretAccessKey: secret, sessionToken: token.flatMap { $0.isEmpty ? nil : $0 })
     }
 
-    /// Reads `profile` from the file at `path`, laid out as `format`; a missing file, section or
-    /// `aws_access_key_id` means "not configured", a malformed or unreadable file is an error.
+    /// Reads `profile` from the file at `path`, laid out as `format`; a missing or unreadable file,
+    /// a missing section or `aws_access_key_id` means "not configured", a malformed file is an error.
+    ///
+    /// - Parameter unreadableIsError: true for a file that is not botocore's (a systemd
+    ///   credential): one that cannot be read is then an error rather than skipped.
     static func credentials(
-        profile: String, inFileAt path: String, format: SharedFileCredentialProvider.File, source: String
+        profile: String, inFileAt path: String, format: SharedFileCredentialProvider.File, source: String,
+        unreadableIsError: Bool = false
     ) throws(CredentialError) -> AWSCredentials {
-        guard let contents = try LoadedINIFile.load(path, source: source).contents else {
-            throw .notConfigured(source, "\(path) does not exist")
+        let file = try LoadedINIFile.load(path, source: source)
+        if unreadableIsError, let reason = file.unreadable {
+            throw CredentialError(.unreadableFile, source: source, message: "\(path) \(reason)")
+        }
+        guard let contents = file.contents else {
+            throw .notConfigured(source, file.absenceMessage)
         }
         let header = format.header(for: profile)
         guard let section = format.section(for: profile, in: contents) else {

@@ -46,7 +46,7 @@ public struct SystemdCredentialProvider: CredentialProvider {
             }
             throw .notConfigured(sourceName, "CREDENTIALS_DIRECTORY is not set (no LoadCredential= in the unit)")
         }
-        return try StaticProfileKeys.credentials(profile: profile, inFileAt: path, format: .credentials, source: sourceName)
+        return try StaticProfileKeys.credentials(profile: profile, inFileAt: path, format: .credentials, source: sourceName, unreadableIsError: true)
     }
 
     /// The section names in the file, for the chain's check that a named profile exists.

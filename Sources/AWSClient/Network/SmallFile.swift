@@ -13,6 +13,9 @@ public enum SmallFile {
         public var reason: String
         /// Whether the file is there but this user may not read it.
         public var permissionDenied = false
+        /// Whether there is no file at the path at all (nothing there, or a directory), which
+        /// botocore's `os.path.isfile` check reads as "no file".
+        public var isAbsence = false
     }
 
     /// The bytes of the file at `path`, at most `limit` of them.
@@ -44,10 +47,10 @@ public enum SmallFile {
 
     private static func failure(_ code: Int32) -> Failure {
         switch code {
-        case ENOENT: Failure(reason: "does not exist")
+        case ENOENT: Failure(reason: "does not exist", isAbsence: true)
         case EACCES: Failure(reason: "cannot be read: permission denied", permissionDenied: true)
-        case EISDIR: Failure(reason: "is a directory, not a file")
-        case ENOTDIR: Failure(reason: "does not exist (a part of its path is not a directory)")
+        case EISDIR: Failure(reason: "is a directory, not a file", isAbsence: true)
+        case ENOTDIR: Failure(reason: "does not exist (a part of its path is not a directory)", isAbsence: true)
         default: Failure(reason: "cannot be read: " + String(cString: strerror(code)))
         }
     }

@@ -124,14 +124,15 @@ struct ServiceClients {
 }
 
 /// Resolves credentials and logs which source answered (never the secret), once per change of
-/// source, and a warning when the keys sit in a file others may read.
+/// source, and each new warning (keys in a file others may read, a shared file skipped as
+/// unreadable) once.
 actor SourceLoggingCredentials: CredentialProvider {
     nonisolated let sourceName: String
     private let identity: PoolIdentity?
     private let resolve: @Sendable () async throws -> ResolvedCredentials
     private let logger: Logger
     private var lastSource: String?
-    private var lastAccessWarning: String?
+    private var lastWarnings: [String] = []
 
     /// - Parameter identity: a pool's own identity, named in the log lines; nil for the
     ///   configuration's.
@@ -150,10 +151,11 @@ actor SourceLoggingCredentials: CredentialProvider {
             if let identity { metadata["identity"] = "\(identity)" }
             logger.info("using AWS credentials", metadata: metadata)
         }
-        let warning = resolved.fileAccessWarning
-        if warning != lastAccessWarning {
-            lastAccessWarning = warning
-            if let warning { logger.warning("\(warning)") }
+        if resolved.warnings != lastWarnings {
+            for warning in resolved.warnings where !lastWarnings.contains(warning) {
+                logger.warning("\(warning)")
+            }
+            lastWarnings = resolved.warnings
         }
         return resolved.credentials
     }

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import AWSClient
 import AWSSigning
+import NetworkTestSupport
 
 struct SharedFileProviderTests {
     @Test func credentialsFileSectionsAreNamedWithoutPrefix() async throws {
@@ -33,7 +34,8 @@ struct SharedFileProviderTests {
         let provider = SharedFileCredentialProvider(.credentials, profile: "default", path: path)
         let resolved = try await CredentialChain(providers: [provider]).resolve()
         #expect(resolved.credentials.accessKeyID == "AKIDEXAMPLE")
-        let warning = resolved.fileAccessWarning
+        let warning = resolved.warnings.first
+        #expect(resolved.warnings.count <= 1)
         if let expected {
             let text = try #require(warning)
             #expect(text.contains(path) && text.contains(expected) && text.contains("chmod 600 \(path)"), "\(text)")
@@ -116,15 +118,45 @@ struct SharedFileProviderTests {
         #expect(error?.message == "\(path) line 3: expected `key = value`, a [section] header or a comment")
     }
 
-    @Test func unreadableFileIsAnError() async throws {
-        // Root reads anything, so there is nothing to test as root.
-        guard getuid() != 0 else { return }
+    /// A file that is there but cannot be read is skipped as botocore skips it (Python's
+    /// `configparser.read` ignores files it cannot open or read), with a warning naming it; the
+    /// next source answers. `/proc/self/mem` is a regular file whose first read fails (EIO) for
+    /// every user, root included, so the case is real in CI.
+    @Test func anUnreadableSharedFileIsSkippedWithAWarning() async throws {
+        let unreadable = "/proc/self/mem"
         let directory = try ScratchDirectory()
-        let path = try directory.write("credentials", "[default]\n", permissions: 0o000)
+        let config = try directory.write("config", """
+            [default]
+            aws_access_key_id = AKIDFROMCONFIG
+            aws_secret_access_key = config-secret
+            """, permissions: 0o600)
+        let environment = ["AWS_SHARED_CREDENTIALS_FILE": unreadable, "AWS_CONFIG_FILE": config, "HOME": directory.path]
+        let chain = CredentialChain(environment: environment, transport: .shared)
+        let resolved = try await chain.resolve()
+        #expect(resolved.credentials.accessKeyID == "AKIDFROMCONFIG")
+        #expect(resolved.sourceName == "config file (profile default)")
+        #expect(resolved.warnings == [
+            "\(unreadable) cannot be read: Input/output error; it is skipped as if it did not exist (as the AWS CLI does): "
+                + "make it readable by this user, or remove it",
+        ])
+        // The provider of that file on its own: not configured, saying why.
+        let error = await #expect(throws: CredentialError.self) {
+            try await SharedFileCredentialProvider(.credentials, profile: "default", path: unreadable).credentials()
+        }
+        #expect(error?.code == .notConfigured)
+        #expect(error?.message == "\(unreadable) cannot be read: Input/output error (skipped)")
+    }
+
+    /// A credentials file that is not UTF-8 stops the chain, as botocore's `ConfigParseError` does.
+    @Test func aSharedFileThatIsNotUTF8IsAnError() async throws {
+        let directory = try ScratchDirectory()
+        let path = try directory.write("credentials", "")
+        try Data(Array("[default]\naws_access_key_id = ".utf8) + [0xFF, 0xFE]).write(to: URL(fileURLWithPath: path))
         let error = await #expect(throws: CredentialError.self) {
             try await SharedFileCredentialProvider(.credentials, profile: "default", path: path).credentials()
         }
-        #expect(error?.code == .unreadableFile)
+        #expect(error?.code == .malformedFile)
+        #expect(error?.message == "\(path) is not valid UTF-8")
     }
 
     @Test func locationsComeFromTheEnvironmentOrHome() {
