@@ -30,6 +30,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         // Already part of the build through swift-nio; its Heap keeps the due polls ordered.
         .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
+        // Helper programs (credential_process) started with clean signals and killed on cancel.
+        .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
+        // Already part of the build through swift-subprocess: the FilePath its API takes.
+        .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
     ],
     targets: [
         // Pure domain: pool ids, statuses, the per-pool state machine, scheduling policy and
@@ -56,6 +60,8 @@ let package = Package(
                 .product(name: "NIOExtras", package: "swift-nio-extras"),
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "SystemPackage", package: "swift-system"),
             ]
         ),
         // A simulator of the Cognito Sync API on loopback, for users and for tests.

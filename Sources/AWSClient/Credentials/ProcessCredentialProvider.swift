@@ -70,12 +70,12 @@ public struct ProcessCredentialProvider: CredentialProvider {
             throw failure("\(program) printed more than \(Self.stdoutLimit / 1024) KiB and was stopped")
         }
         guard !outcome.exitedBySignal else {
-            throw failure("\(program) was killed by signal \(outcome.status)" + Self.quote(outcome.stderr))
+            throw failure("\(program) was killed by signal \(outcome.status)" + Self.quote(Data(outcome.stderr)))
         }
         guard outcome.status == 0 else {
-            throw failure("\(program) exited with status \(outcome.status)" + Self.quote(outcome.stderr))
+            throw failure("\(program) exited with status \(outcome.status)" + Self.quote(Data(outcome.stderr)))
         }
-        return try Self.parse(outcome.stdout, program: program, source: sourceName)
+        return try Self.parse(Data(outcome.stdout), program: program, source: sourceName)
     }
 
     private func resolveCommandLine() throws(CredentialError) -> String {

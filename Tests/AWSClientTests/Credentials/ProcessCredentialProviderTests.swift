@@ -108,6 +108,27 @@ struct ProcessCredentialProviderTests {
         #expect(await pollUntil { Self.hasEnded(pid) }, "helper \(pid) still running")
     }
 
+    /// A poll given up (the daemon stopping, a reload) cancels the run: the helper is killed
+    /// then, not left to its timeout, and the call ends with the cancellation.
+    @Test func cancellingTheCallKillsTheHelper() async throws {
+        let directory = try ScratchDirectory()
+        let pidFile = directory.file("pid")
+        let script = try directory.script("helper", "trap '' TERM; echo $$ > '\(pidFile)'; exec sleep 30")
+        let call = Task {
+            try await ProcessCredentialProvider(command: script, environment: environment, timeout: .seconds(60)).credentials()
+        }
+        // Waits for the helper to be running (a condition, checked every 10 ms for up to 20 s).
+        let deadline = ContinuousClock.now + .seconds(20)
+        while (try? String(contentsOfFile: pidFile, encoding: .utf8))?.hasSuffix("\n") != true, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        let pid = try #require(Int32(String(contentsOfFile: pidFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
+        call.cancel()
+        let outcome = await call.result
+        #expect(throws: CancellationError.self) { try outcome.get() }
+        #expect(Self.hasEnded(pid), "helper \(pid) still running once the call returned")
+    }
+
     @Test(.enabled(if: FileManager.default.fileExists(atPath: "/proc/self/status")))
     func theHelperStartsWithNoSignalsBlocked() async throws {
         let directory = try ScratchDirectory()
