@@ -3,7 +3,7 @@
 /// - Up to ``maxAttempts`` attempts (3) for throttling codes, transient codes, HTTP
 ///   500/502/503/504, connection errors and timeouts.
 /// - Delay `random() * min(2^(attempt-1), 20)` seconds (full jitter, base 1 s).
-/// - A retry quota shared by the client: 500 tokens, a retry costs 5 (10 after a timeout); a
+/// - A retry quota shared by the client (one per region here): 500 tokens, a retry costs 5 (10 after a timeout); a
 ///   call that succeeds without retrying refunds 1, one that succeeds after retrying refunds
 ///   what its last retry took. When the quota is empty, failures are not retried.
 /// - A server hint (`x-amz-retry-after`, `Retry-After`) moves the computed delay `t` within
@@ -47,6 +47,14 @@ public struct StandardRetryStrategy: Sendable {
         self.maxBackoff = maxBackoff
         self.quota = quota
         self.random = random
+    }
+
+    /// The same strategy with a full quota of its own, of the same capacity: botocore keeps one
+    /// quota per client, and a botocore client serves one region, so a client of ours that
+    /// serves many keeps one per region (see ``CognitoSyncClient``).
+    public func withOwnQuota() -> StandardRetryStrategy {
+        StandardRetryStrategy(
+            maxAttempts: maxAttempts, maxBackoff: maxBackoff, quota: RetryQuota(capacity: quota.maxCapacity), random: random)
     }
 
     /// Decides what follows a failed attempt, advancing `state` when a retry is granted.

@@ -34,6 +34,8 @@ public final class CognitoSyncClient: Sendable {
     ///   - transport: the connection pools, shared by every call, so connections are kept alive
     ///     across polls; the caller owns its lifecycle.
     ///   - credentials: usually a ``RefreshingCredentials`` over the default chain.
+    ///   - retryStrategy: the retry settings; each region gets a quota of its own of the same
+    ///     capacity (``StandardRetryStrategy/withOwnQuota()``).
     ///   - now: the clock used for signing.
     ///   - sleep: waits between retries; tests pass one that records instead of waiting.
     public init(
@@ -99,7 +101,7 @@ public final class CognitoSyncClient: Sendable {
         guard let request = RequestTarget(resolved) else {
             throw CognitoSyncError(.endpoint("the endpoint \(resolved.url.absoluteString) has no host to send requests to"))
         }
-        let target = RegionTarget(request: request, route: transport.route(to: resolved.url))
+        let target = RegionTarget(request: request, route: transport.route(to: resolved.url), retry: retryStrategy.withOwnQuota())
         targets.withLock { $0[region] = target }
         return target
     }
@@ -117,7 +119,7 @@ public final class CognitoSyncClient: Sendable {
             let failure: AttemptError
             do {
                 let body = try await attempt(operation, pool: pool, target: target)
-                retryStrategy.recordSuccess(state)
+                target.retry.recordSuccess(state)
                 return body
             } catch {
                 failure = error
@@ -139,7 +141,7 @@ public final class CognitoSyncClient: Sendable {
                 await refreshing.invalidate()
                 continue
             }
-            switch retryStrategy.decision(after: failure.attemptFailure, state: &state) {
+            switch target.retry.decision(after: failure.attemptFailure, state: &state) {
             case .retry(let delay):
                 logger.debug("retrying", metadata: [
                     "operation": "\(operation)", "pool": "\(pool)", "attempt": "\(attempts + 1)",
@@ -284,10 +286,14 @@ public final class CognitoSyncClient: Sendable {
     }
 }
 
-/// A region's endpoint, and the way out to it.
+/// A region's endpoint, the way out to it, and its retry quota.
 private struct RegionTarget: Sendable {
     let request: RequestTarget
     let route: Route
+    /// The client's strategy with the region's own quota: throttling or an outage in one region
+    /// must not use up the retries of the others (botocore: one quota per client, one region
+    /// per client).
+    let retry: StandardRetryStrategy
 
     var host: String { request.endpoint.url.host ?? "" }
     var port: Int { request.endpoint.url.port ?? (request.endpoint.url.scheme == "http" ? 80 : 443) }

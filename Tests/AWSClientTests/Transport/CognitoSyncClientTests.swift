@@ -108,6 +108,23 @@ struct CognitoSyncClientTests {
         }
     }
 
+    /// botocore keeps one retry quota per client, and a botocore client serves one region:
+    /// retries spent in one region leave another region's untouched.
+    @Test func eachRegionHasARetryQuotaOfItsOwn() async throws {
+        // 5 tokens: one retry per region, then none.
+        try await Harness.run(retryStrategy: StandardRetryStrategy(quota: RetryQuota(capacity: 5))) { harness in
+            _ = harness.simulator.addFault(FaultRule(.http503))
+            let first = try #require(await harness.failure(Harness.succeeding))
+            #expect(first.code == "ServiceUnavailable")
+            #expect(first.attempts == 2, "one retry, which empties us-east-1's quota")
+            let again = try #require(await harness.failure(Harness.succeeding))
+            #expect(again.attempts == 1, "us-east-1's quota is spent")
+            let otherRegion = try #require(await harness.failure("eu-west-1:0b5c1a4e-6f0d-4c3a-9a51-2f4e8d7c9b10"))
+            #expect(otherRegion.code == "ServiceUnavailable")
+            #expect(otherRegion.attempts == 2, "eu-west-1 retries with its own quota")
+        }
+    }
+
     @Test func serviceErrorsKeepTheRequestID() async throws {
         try await Harness.run { harness in
             let error = try #require(await harness.failure(Harness.unknown))

@@ -53,6 +53,7 @@ struct SimulatorBackedClient: Sendable {
         network: NetworkSettings = TestTLS.network,
         endpoint: ((SimulatorServer) -> String)? = nil,
         clientClock: (@Sendable (ManualClock) -> Date)? = nil,
+        retryStrategy: StandardRetryStrategy? = nil,
         logger: Logger? = nil,
         _ body: (SimulatorBackedClient) async throws -> Void
     ) async throws {
@@ -69,6 +70,7 @@ struct SimulatorBackedClient: Sendable {
                 endpoint: EndpointSettings(endpointURL: endpoint?(server) ?? server.endpoint),
                 environment: [:], requestTimeout: requestTimeout, maxResponseBytes: maxResponseBytes
             ),
+            retryStrategy: retryStrategy,
             now: { clientClock?(clock) ?? clock.now() },
             sleep: { recorder.record($0) },
             logger: logger ?? quiet
