@@ -37,6 +37,12 @@ struct SharedProfiles: Sendable {
         return (fromConfig ?? [:]).merging(fromCredentials ?? [:]) { _, credentialsValue in credentialsValue }
     }
 
+    /// The config file's `[services name]` section (botocore: `services` in its `full_config`).
+    func servicesSection(_ name: String) -> [String: String]? {
+        guard let sections = configFile?.contents?.sections else { return nil }
+        return Self.namedSections(sections, kind: "services")[name]
+    }
+
     /// A warning for each file that is there but could not be read (and so was skipped).
     var unreadableWarnings: [String] {
         [credentialsFile, configFile].compactMap { $0?.unreadableWarning }
@@ -51,15 +57,24 @@ struct SharedProfiles: Sendable {
     /// (shell-style) into exactly two words names a profile; `[default]` is one too; anything
     /// else is not. A later section replaces an earlier one of the same profile.
     static func configProfiles(_ sections: [INIFile.Section]) -> [String: [String: String]] {
-        var profiles: [String: [String: String]] = [:]
+        namedSections(sections, kind: "profile", orNamed: "default")
+    }
+
+    /// botocore's `_parse_section` over the sections whose names start with `kind`: `[kind name]`
+    /// split shell-style into exactly two words is the section of `name`; `plain`, if given,
+    /// names one without the prefix.
+    static func namedSections(
+        _ sections: [INIFile.Section], kind: String, orNamed plain: String? = nil
+    ) -> [String: [String: String]] {
+        var named: [String: [String: String]] = [:]
         for section in sections {
-            if section.name.hasPrefix("profile") {
+            if section.name.hasPrefix(kind) {
                 guard let words = try? ShellWords.split(section.name), words.count == 2 else { continue }
-                profiles[words[1]] = section.values
-            } else if section.name == "default" {
-                profiles["default"] = section.values
+                named[words[1]] = section.values
+            } else if let plain, section.name == plain {
+                named[plain] = section.values
             }
         }
-        return profiles
+        return named
     }
 }

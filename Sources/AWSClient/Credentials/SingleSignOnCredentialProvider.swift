@@ -56,7 +56,8 @@ struct SingleSignOnCredentialProvider: CredentialProvider, ListedOnlyWhenUsed {
         var region = config["sso_region"]
         let session = config["sso_session"]
         if let session {
-            guard let section = profiles.configFile?.contents?[section: "sso-session \(session)"] else {
+            let sessions = SharedProfiles.namedSections(profiles.configFile?.contents?.sections ?? [], kind: "sso-session")
+            guard let section = sessions[session] else {
                 throw invalid("profile \(profile) names sso_session \(session), but the config file has no [sso-session \(session)] section")
             }
             if let fromProfile = startURL, let fromSession = section["sso_start_url"], fromProfile != fromSession {

@@ -16,6 +16,8 @@ public struct EndpointConfigurationError: Error, Sendable, Equatable, CustomStri
         case fipsNotSupported
         /// The region's partition has no dual-stack endpoint.
         case dualStackNotSupported
+        /// A profile names a `[services NAME]` section the config file does not have.
+        case missingServicesSection
     }
 
     /// The kind of problem.

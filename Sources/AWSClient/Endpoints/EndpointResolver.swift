@@ -2,15 +2,19 @@ import Foundation
 
 /// Resolves the endpoint URL for a service and region the way botocore's endpoint ruleset and configuration do.
 ///
-/// Precedence: an explicit endpoint URL, then `AWS_ENDPOINT_URL_<SERVICE>`, then `AWS_ENDPOINT_URL`
-/// (both skipped when `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true`), then the partition's standard,
-/// FIPS or dual-stack endpoint. A custom endpoint together with FIPS or dual-stack is an error, as
+/// Precedence: an explicit endpoint URL, then `AWS_ENDPOINT_URL_<SERVICE>`, then `AWS_ENDPOINT_URL`,
+/// then the profile's services section's `<service> endpoint_url`, then the profile's
+/// `endpoint_url` (botocore's `ConfiguredEndpointProvider`; all skipped when
+/// `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS` or the profile's `ignore_configured_endpoint_urls` is
+/// true), then the partition's standard, FIPS or dual-stack endpoint. A custom endpoint together with FIPS or dual-stack is an error, as
 /// the service's ruleset says.
 public struct EndpointResolver: Sendable {
     /// The endpoint prefix, e.g. `cognito-sync`.
     public let endpointPrefix: String
     /// The service-specific override variable, e.g. `AWS_ENDPOINT_URL_COGNITO_SYNC`.
     public let serviceEndpointVariable: String
+    /// The service's key in a `[services NAME]` section, e.g. `cognito_sync`.
+    public let servicesKey: String
 
     /// The resolver for Amazon Cognito Sync.
     public static let cognitoSync = EndpointResolver(endpointPrefix: "cognito-sync", serviceID: "Cognito Sync")
@@ -21,6 +25,7 @@ public struct EndpointResolver: Sendable {
         self.endpointPrefix = endpointPrefix
         let transformed = serviceID.replacingOccurrences(of: " ", with: "_").replacingOccurrences(of: "-", with: "_")
         self.serviceEndpointVariable = "AWS_ENDPOINT_URL_" + transformed.uppercased()
+        self.servicesKey = transformed.lowercased()
     }
 
     /// Resolves the endpoint for `region`; explicit settings beat `environment`.
@@ -30,8 +35,9 @@ public struct EndpointResolver: Sendable {
         environment: [String: String]
     ) throws(EndpointConfigurationError) -> ResolvedEndpoint {
         try Self.validate(region: region)
-        let useFIPS = try Self.flag(settings.useFIPS, "AWS_USE_FIPS_ENDPOINT", in: environment)
-        let useDualStack = try Self.flag(settings.useDualStack, "AWS_USE_DUALSTACK_ENDPOINT", in: environment)
+        let useFIPS = try Self.flag(settings.useFIPS, "AWS_USE_FIPS_ENDPOINT", settings.profile?.useFIPS, in: environment)
+        let useDualStack = try Self.flag(
+            settings.useDualStack, "AWS_USE_DUALSTACK_ENDPOINT", settings.profile?.useDualStack, in: environment)
 
         if let (text, source, origin) = try customEndpoint(settings: settings, environment: environment) {
             // As botocore: a custom endpoint turns FIPS and dual-stack off (it sets both to
@@ -68,7 +74,8 @@ public struct EndpointResolver: Sendable {
         )
     }
 
-    private func customEndpoint(
+    /// The endpoint URL set outside the code, the source that set it, and its name for messages.
+    func customEndpoint(
         settings: EndpointSettings,
         environment: [String: String]
     ) throws(EndpointConfigurationError) -> (String, ResolvedEndpoint.Source, String)? {
@@ -78,6 +85,7 @@ public struct EndpointResolver: Sendable {
         let ignore = try Self.flag(
             settings.ignoreConfiguredEndpointURLs,
             "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS",
+            settings.profile?.ignoreConfiguredEndpointURLs,
             in: environment
         )
         guard !ignore else {
@@ -87,6 +95,15 @@ public struct EndpointResolver: Sendable {
         for variable in [serviceEndpointVariable, "AWS_ENDPOINT_URL"] {
             if let value = environment[variable], !value.isEmpty {
                 return (value, .environment(variable: variable), variable)
+            }
+        }
+        if let profile = settings.profile {
+            if let (url, setting) = profile.serviceEndpointURL(forKey: servicesKey) {
+                return (url, .profile(setting: setting), setting)
+            }
+            if let url = profile.endpointURL {
+                let setting = "endpoint_url in \(profile.label)"
+                return (url, .profile(setting: setting), setting)
             }
         }
         return nil
@@ -117,16 +134,17 @@ public struct EndpointResolver: Sendable {
         }
     }
 
-    /// The explicit value if there is one, else the variable's, else `false`.
+    /// The explicit value if there is one, else the variable's, else the profile's, else `false`.
     private static func flag(
         _ explicit: Bool?,
         _ variable: String,
+        _ fromProfile: Bool?,
         in environment: [String: String]
     ) throws(EndpointConfigurationError) -> Bool {
         if let explicit {
             return explicit
         }
-        return try boolean(variable, in: environment) ?? false
+        return try boolean(variable, in: environment) ?? fromProfile ?? false
     }
 
     /// `true`/`false` in any case; unset or empty is `nil`; anything else is an error naming the variable.
@@ -134,7 +152,13 @@ public struct EndpointResolver: Sendable {
         _ variable: String,
         in environment: [String: String]
     ) throws(EndpointConfigurationError) -> Bool? {
-        guard let value = environment[variable], !value.isEmpty else {
+        try boolean(environment[variable], setting: variable, fix: "unset it")
+    }
+
+    /// `value` as a flag: `true`/`false` in any case; nil or empty is `nil`; anything else is an
+    /// error naming `setting` and ending with `fix` as the other way out.
+    static func boolean(_ value: String?, setting: String, fix: String) throws(EndpointConfigurationError) -> Bool? {
+        guard let value, !value.isEmpty else {
             return nil
         }
         switch value.lowercased() {
@@ -143,7 +167,7 @@ public struct EndpointResolver: Sendable {
         default:
             throw EndpointConfigurationError(
                 .invalidBoolean,
-                "\(variable) is \(EndpointURLValidation.redacted(value)); set it to true or false, or unset it."
+                "\(setting) is \(EndpointURLValidation.redacted(value)); set it to true or false, or \(fix)."
             )
         }
     }

@@ -8,6 +8,8 @@ public struct ResolvedEndpoint: Sendable, Equatable, CustomStringConvertible {
         case explicit
         /// An environment variable such as `AWS_ENDPOINT_URL_COGNITO_SYNC` or `AWS_ENDPOINT_URL`.
         case environment(variable: String)
+        /// A setting of the shared config file's profile, e.g. "endpoint_url in profile prod".
+        case profile(setting: String)
         /// The standard endpoint of the region's partition.
         case partition(id: String, fips: Bool, dualStack: Bool)
     }
@@ -27,6 +29,7 @@ public struct ResolvedEndpoint: Sendable, Equatable, CustomStringConvertible {
             switch source {
             case .explicit: "configured endpoint"
             case .environment(let variable): "from \(variable)"
+            case .profile(let setting): "from \(setting)"
             case .partition(let id, let fips, let dualStack):
                 "partition \(id)" + (fips ? ", FIPS" : "") + (dualStack ? ", dual-stack" : "")
             }

@@ -92,8 +92,14 @@ public final class CognitoSyncClient: Sendable {
         if let cached = targets.withLock({ $0[region] }) { return cached }
         let resolved: ResolvedEndpoint
         do {
+            var settings = configuration.endpoint
+            // An explicit endpoint beats anything a profile says, so a profile is then not read
+            // (a broken config file cannot stop a client pointed at a simulator).
+            if let profile = configuration.profile, settings.endpointURL == nil {
+                settings.profile = try Self.endpointSettings(ofProfile: profile, environment: configuration.environment)
+            }
             resolved = try EndpointResolver.cognitoSync.resolve(
-                region: region, settings: configuration.endpoint, environment: configuration.environment
+                region: region, settings: settings, environment: configuration.environment
             )
         } catch {
             throw CognitoSyncError(.endpoint(error.message))
@@ -104,6 +110,19 @@ public final class CognitoSyncClient: Sendable {
         let target = RegionTarget(request: request, route: transport.route(to: resolved.url), retry: retryStrategy.withOwnQuota())
         targets.withLock { $0[region] = target }
         return target
+    }
+
+    /// The profile's endpoint settings, from the shared config file as it is now.
+    private static func endpointSettings(
+        ofProfile profile: String, environment: [String: String]
+    ) throws(EndpointConfigurationError) -> ProfileEndpointSettings? {
+        let profiles: SharedProfiles
+        do {
+            profiles = try SharedProfiles.load(SharedFileLocations(environment: environment), source: "the shared config")
+        } catch {
+            throw EndpointConfigurationError(.invalidEndpointURL, error.message)
+        }
+        return try ProfileEndpointSettings.read(profile: profile, from: profiles)
     }
 
     // MARK: - One call, with retries

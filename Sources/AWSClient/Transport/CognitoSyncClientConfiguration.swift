@@ -8,6 +8,10 @@ public struct CognitoSyncClientConfiguration: Sendable {
     public var endpoint: EndpointSettings
     /// The process environment, handed in.
     public var environment: [String: String]
+    /// The profile of the shared config file whose endpoint settings (`endpoint_url`, its
+    /// services section's `cognito_sync` block, `use_fips_endpoint`…) apply after the
+    /// environment's, read when a region is first called; nil reads none.
+    public var profile: String?
     /// How long one attempt may take, connecting included.
     public var requestTimeout: Duration
     /// The largest response body accepted; the real responses are a few hundred bytes.
@@ -20,6 +24,7 @@ public struct CognitoSyncClientConfiguration: Sendable {
     public init(
         endpoint: EndpointSettings = EndpointSettings(),
         environment: [String: String],
+        profile: String? = nil,
         requestTimeout: Duration = .seconds(10),
         maxResponseBytes: Int = 64 * 1024,
         maxAttempts: Int = StandardRetryStrategy.defaultMaxAttempts,
@@ -27,6 +32,7 @@ public struct CognitoSyncClientConfiguration: Sendable {
     ) {
         self.endpoint = endpoint
         self.environment = environment
+        self.profile = profile
         self.requestTimeout = requestTimeout
         self.maxResponseBytes = maxResponseBytes
         self.maxAttempts = maxAttempts

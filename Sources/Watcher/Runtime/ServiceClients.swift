@@ -50,13 +50,15 @@ struct ServiceClients {
             settings: settings.network, requestTimeout: timeout, connectionsPerHost: limits.maxConcurrentPolls, eventLoopGroup: eventLoopGroup)
         self.transport = transport
         let credentialEnvironment = Self.credentialEnvironment(environment, endpoint: aws.endpoint)
-        let configuration = CognitoSyncClientConfiguration(
-            endpoint: aws.endpointSettings,
-            environment: environment,
-            requestTimeout: timeout,
-            maxAttempts: settings.retry.maxAttempts
-        )
         func makeClient(_ identity: PoolIdentity?) -> (client: CognitoSyncClient, credentials: RefreshingCredentials) {
+            // The identity's profile also says where its requests go (endpoint_url, services).
+            let configuration = CognitoSyncClientConfiguration(
+                endpoint: aws.endpointSettings,
+                environment: environment,
+                profile: ProfileSelection(configured: identity?.profile ?? aws.profile, environment: environment).name,
+                requestTimeout: timeout,
+                maxAttempts: settings.retry.maxAttempts
+            )
             let chain = CredentialChain(environment: credentialEnvironment, transport: transport, profile: identity?.profile ?? aws.profile)
             let source: SourceLoggingCredentials
             if let role = identity?.roleARN {

@@ -17,6 +17,10 @@ Reads JSON from stdin: a list of cases, each one of
         -> {"method": str or null}: which of botocore's credential providers answers
            (`env`, `assume-role`, `assume-role-with-web-identity`, `shared-credentials-file`,
            `custom-process`, `config-file`…); roles are not assumed (botocore defers that);
+    {"kind": "endpoint", "environment": {name: value}, "config": str, "profile": str or null,
+     "service": str, "region": str}
+        -> {"url": str} or {"error": str}: the endpoint a botocore client of `service` calls,
+           with `config` as the shared config file;
 and prints a JSON list with one result per case.
 """
 
@@ -66,6 +70,28 @@ def settings(case):
     return with_environment(environment, resolve)
 
 
+def endpoint(case):
+    environment = dict(case["environment"])
+    directory = tempfile.mkdtemp()
+    config = os.path.join(directory, "config")
+    with open(config, "w") as handle:
+        handle.write(case["config"])
+    environment["AWS_CONFIG_FILE"] = config
+    environment["AWS_SHARED_CREDENTIALS_FILE"] = os.path.join(directory, "none")
+
+    def resolve():
+        session = botocore.session.Session(profile=case.get("profile"))
+        try:
+            client = session.create_client(
+                case["service"], region_name=case["region"],
+                aws_access_key_id="AKIDEXAMPLE", aws_secret_access_key="secret")
+        except Exception as error:  # botocore's InvalidConfigError and the like
+            return {"error": type(error).__name__}
+        return {"url": client.meta.endpoint_url.rstrip("/")}
+
+    return with_environment(environment, resolve)
+
+
 def main():
     results = []
     for case in json.load(sys.stdin):
@@ -88,6 +114,8 @@ def main():
             })
         elif kind == "settings":
             results.append(settings(case))
+        elif kind == "endpoint":
+            results.append(endpoint(case))
         elif kind == "provider":
             def method():
                 credentials = botocore.session.Session(profile=case.get("profile")).get_credentials()

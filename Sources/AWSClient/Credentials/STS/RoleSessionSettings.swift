@@ -18,8 +18,15 @@ struct RoleSessionSettings: Sendable {
         let settings = profiles.mergedProfile(profile) ?? [:]
         let region = settings["region"].flatMap { $0.isEmpty ? nil : $0 }
             ?? environment["AWS_DEFAULT_REGION"].flatMap { $0.isEmpty ? nil : $0 }
+        let endpoints: ProfileEndpointSettings?
+        do {
+            endpoints = try ProfileEndpointSettings.read(profile: profile, from: profiles)
+        } catch {
+            throw CredentialError(.invalidConfiguration, source: source, message: error.message)
+        }
         let endpoint = try STSEndpoint.resolve(
-            region: region, profile: settings, profileLabel: "profile \(profile)", environment: environment, source: source)
+            region: region, profile: settings, profileLabel: "profile \(profile)", endpoints: endpoints,
+            environment: environment, source: source)
         return STSClient(endpoint: endpoint, transport: transport, source: source, now: now)
     }
 

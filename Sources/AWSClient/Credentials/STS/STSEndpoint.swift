@@ -3,7 +3,8 @@ import Foundation
 /// Where STS calls go, decided as botocore decides it for an STS client.
 ///
 /// A configured endpoint first: `AWS_ENDPOINT_URL_STS`, then `AWS_ENDPOINT_URL`, then the
-/// profile's `endpoint_url` (a simulator's, a VPC endpoint's). Otherwise the regional endpoint
+/// profile's services section's `sts` block, then the profile's `endpoint_url` (a simulator's,
+/// a VPC endpoint's). Otherwise the regional endpoint
 /// `https://sts.REGION.amazonaws.com` (`sts_regional_endpoints = regional`, botocore's default),
 /// or the global `https://sts.amazonaws.com` when no region is configured or when
 /// `sts_regional_endpoints = legacy` and the region is one of those the global endpoint served
@@ -25,26 +26,24 @@ struct STSEndpoint: Sendable, Equatable {
     /// - Parameters:
     ///   - region: the profile's `region`, else `AWS_DEFAULT_REGION`; nil when neither is set.
     ///   - profile: the selected profile's settings.
+    ///   - endpoints: the profile's endpoint settings (`endpoint_url`, its services section's
+    ///     `sts` block), read as for every other service.
     static func resolve(
-        region: String?, profile: [String: String], profileLabel: String, environment: [String: String], source: String
+        region: String?, profile: [String: String], profileLabel: String, endpoints: ProfileEndpointSettings?,
+        environment: [String: String], source: String
     ) throws(CredentialError) -> STSEndpoint {
         func invalid(_ message: String) -> CredentialError {
             CredentialError(.invalidConfiguration, source: source, message: message)
         }
         let resolver = EndpointResolver(endpointPrefix: "sts", serviceID: "STS")
-        let ignoresConfigured = ["true"].contains(environment["AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"]?.lowercased())
-        let fromEnvironment = !ignoresConfigured
-            && [resolver.serviceEndpointVariable, "AWS_ENDPOINT_URL"].contains { !(environment[$0] ?? "").isEmpty }
-        let fromProfile = ignoresConfigured ? nil : profile["endpoint_url"].flatMap { $0.isEmpty ? nil : $0 }
-        if fromEnvironment || fromProfile != nil {
-            do {
-                let resolved = try resolver.resolve(
-                    region: region ?? "us-east-1", settings: EndpointSettings(endpointURL: fromEnvironment ? nil : fromProfile),
-                    environment: environment)
+        let settings = EndpointSettings(profile: endpoints)
+        do {
+            if try resolver.customEndpoint(settings: settings, environment: environment) != nil {
+                let resolved = try resolver.resolve(region: region ?? "us-east-1", settings: settings, environment: environment)
                 return STSEndpoint(url: resolved.url, signingRegion: resolved.signingRegion)
-            } catch {
-                throw invalid(fromEnvironment ? error.message : "endpoint_url in \(profileLabel): \(error.message)")
             }
+        } catch {
+            throw invalid(error.message)
         }
         let modeSetting = environment["AWS_STS_REGIONAL_ENDPOINTS"].map { ($0, "AWS_STS_REGIONAL_ENDPOINTS") }
             ?? profile["sts_regional_endpoints"].map { ($0, "sts_regional_endpoints in \(profileLabel)") }
@@ -59,7 +58,7 @@ struct STSEndpoint: Sendable, Equatable {
         }
         guard let region, !(legacy && legacyGlobalRegions.contains(region)) else { return .global }
         do {
-            let resolved = try resolver.resolve(region: region, environment: environment)
+            let resolved = try resolver.resolve(region: region, settings: settings, environment: environment)
             return STSEndpoint(url: resolved.url, signingRegion: resolved.signingRegion)
         } catch {
             throw invalid("no STS endpoint for region \(region): \(error.message)")
