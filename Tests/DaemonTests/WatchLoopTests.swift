@@ -71,6 +71,42 @@ struct WatchLoopTests {
         #expect(status?.hasPrefix("3 pools: 1 FAILED, 1 SUCCEEDED, 1 status unknown; 1 failing to poll") == true)
     }
 
+    /// Pools in two accounts: when every pool of one identity fails, the status line names that
+    /// identity, the other pools go on; pools of an identity that only partly fail, or a
+    /// daemon with one identity, are not named. A reload that gives the pool another identity
+    /// moves it in the count.
+    @Test func theStatusLineNamesAnIdentityWhosePoolsAllFail() async {
+        let audit = PoolIdentity(profile: "audit")
+        var configuration = H.configuration([H.a, H.b, H.c])
+        configuration.pools[1].identity = audit
+        configuration.pools[2].identity = audit
+        let harness = H(configuration: configuration, scripts: [
+            H.a: [(0, Answer.details(.succeeded, start: -100, complete: -10))],
+            H.b: [(0, Answer.failure(.lasting, "UnrecognizedClientException"))],
+            H.c: [(0, Answer.failure(.lasting, "UnrecognizedClientException"))],
+        ])
+        await harness.start()
+        #expect(harness.sink.kinds(of: H.a) == [.succeeded])
+        #expect(await harness.loop.statusLine?.hasPrefix(
+            "3 pools: 1 SUCCEEDED, 2 status unknown; 2 failing to poll (every pool of profile audit)") == true)
+
+        // One of the two moves to the configuration's identity: profile audit's one remaining
+        // pool still fails, so it is still named; the configured identity, with one pool polling
+        // and one failing, is not.
+        var moved = configuration
+        moved.pools[2].identity = nil
+        await harness.loop.reload(configuration: moved)
+        await harness.advance(by: 1)
+        #expect(await harness.loop.statusLine?.hasPrefix("3 pools: 1 SUCCEEDED, 2 status unknown; 2 failing to poll (every pool of profile audit)") == true)
+        var both = configuration
+        both.pools[1].identity = nil
+        both.pools[2].identity = nil
+        await harness.loop.reload(configuration: both)
+        await harness.advance(by: 1)
+        #expect(await harness.loop.statusLine?.hasPrefix("3 pools: 1 SUCCEEDED, 2 status unknown; 2 failing to poll") == true)
+        #expect(await harness.loop.statusLine?.contains("every pool of") == false)
+    }
+
     @Test func nothingWakesBetweenDuePolls() async {
         let harness = H(configuration: H.configuration([H.a, H.b]), scripts: [
             H.a: [(0, Answer.details(.notStarted))], H.b: [(0, Answer.details(.notStarted))],

@@ -130,6 +130,10 @@ public actor WatchLoop {
             }
             guard entry.pool != pool else { continue }
             changed += 1
+            if entry.pool.identity != pool.identity {
+                tally.remove(entry.machine.state, identity: entry.pool.identity)
+                tally.add(entry.machine.state, identity: pool.identity)
+            }
             entry.pool = pool
             entry.machine.pool = pool
             entries[pool.id] = entry
@@ -279,7 +283,7 @@ public actor WatchLoop {
         }
 
         let counted = tally
-        tally.replace(entry.machine.state, with: machine.state)
+        tally.replace(entry.machine.state, with: machine.state, identity: entry.pool.identity)
         entry.machine = machine
         if Self.differsForStorage(machine.state, entry.saved) {
             do {
@@ -302,7 +306,7 @@ public actor WatchLoop {
     private func add(_ pool: WatchedPool, restoring state: PoolState?) {
         let machine = PoolStateMachine(pool: pool, restoring: state)
         entries[pool.id] = Entry(pool: pool, machine: machine, saved: state)
-        tally.add(machine.state)
+        tally.add(machine.state, identity: pool.identity)
         schedule(pool.id, after: 0, now: scheduler.monotonicNow())
     }
 
@@ -311,7 +315,7 @@ public actor WatchLoop {
             running.task.cancel()
         }
         if let entry = entries.removeValue(forKey: id) {
-            tally.remove(entry.machine.state)
+            tally.remove(entry.machine.state, identity: entry.pool.identity)
         }
     }
 
