@@ -44,14 +44,14 @@ let package = Package(
             name: "AWSSigning",
             dependencies: [.product(name: "Crypto", package: "swift-crypto")]
         ),
-        // The small AWS client: credentials, endpoints, transport, retries and error parsing.
+        // What every AWS call stands on: the HTTP transport and its network settings (trusted
+        // CAs, proxies), endpoints, retries, error parsing, and the shared config files.
         .target(
-            name: "AWSClient",
+            name: "AWSCore",
             dependencies: [
                 "Model",
                 "AWSSigning",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -60,8 +60,37 @@ let package = Package(
                 .product(name: "NIOExtras", package: "swift-nio-extras"),
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
+            ]
+        ),
+        // Where credentials come from: botocore's provider chain, STS roles, web identity,
+        // IAM Identity Center, credential_process, the metadata services.
+        .target(
+            name: "AWSCredentialProviders",
+            dependencies: [
+                "Model",
+                "AWSSigning",
+                "AWSCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "SystemPackage", package: "swift-system"),
+            ]
+        ),
+        // The Cognito Sync client: one call with its signing, retries and errors.
+        .target(
+            name: "AWSClient",
+            dependencies: [
+                "Model",
+                "AWSSigning",
+                "AWSCore",
+                "AWSCredentialProviders",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
         // A simulator of the Cognito Sync API on loopback, for users and for tests.
@@ -86,6 +115,8 @@ let package = Package(
             dependencies: [
                 "Model",
                 "AWSClient",
+                "AWSCore",
+                "AWSCredentialProviders",
                 .product(name: "HeapModule", package: "swift-collections"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -108,6 +139,8 @@ let package = Package(
             dependencies: [
                 "Model",
                 "AWSClient",
+                "AWSCore",
+                "AWSCredentialProviders",
                 "AWSSigning",
                 "Daemon",
                 "Simulator",
@@ -124,6 +157,8 @@ let package = Package(
             name: "NetworkTestSupport",
             dependencies: [
                 "AWSClient",
+                "AWSCore",
+                "AWSCredentialProviders",
                 "Simulator",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -148,6 +183,8 @@ let package = Package(
             name: "AWSClientTests",
             dependencies: [
                 "AWSClient",
+                "AWSCore",
+                "AWSCredentialProviders",
                 "AWSSigning",
                 "Model",
                 "Simulator",
@@ -196,12 +233,14 @@ let package = Package(
             name: "SystemdTests",
             dependencies: ["Systemd", "Daemon", "Model", "ProcessSupport", .product(name: "Logging", package: "swift-log")]
         ),
-        .testTarget(name: "FuzzTests", dependencies: ["AWSClient", "AWSSigning", "Model"]),
+        .testTarget(name: "FuzzTests", dependencies: ["AWSClient", "AWSCore", "AWSCredentialProviders", "AWSSigning", "Model"]),
         .testTarget(
             name: "FaultTests",
             dependencies: [
                 "Daemon",
                 "AWSClient",
+                "AWSCore",
+                "AWSCredentialProviders",
                 "AWSSigning",
                 "Simulator",
                 "Model",

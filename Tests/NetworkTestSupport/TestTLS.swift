@@ -1,4 +1,6 @@
-public import AWSClient
+public import AWSCore
+import AWSClient
+import AWSCredentialProviders
 import Foundation
 public import NIOSSL
 public import Simulator

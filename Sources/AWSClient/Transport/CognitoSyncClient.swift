@@ -1,3 +1,5 @@
+public import AWSCore
+public import AWSCredentialProviders
 import AsyncHTTPClient
 public import Foundation
 public import Logging

@@ -1,3 +1,4 @@
+public import AWSCore
 import Foundation
 import Model
 
@@ -39,7 +40,6 @@ public struct CognitoSyncClientConfiguration: Sendable {
         self.userAgent = userAgent
     }
 
-    /// `cognito-sync-watcher/VERSION (Linux; Swift)`: names the project so the service owner
-    /// can tell its traffic apart.
-    public static let defaultUserAgent = "\(BuildInfo.name)/\(BuildInfo.version) (Linux; Swift)"
+    /// `cognito-sync-watcher/VERSION (Linux; Swift)`, as every request of ours sends.
+    public static let defaultUserAgent = UserAgent.value
 }

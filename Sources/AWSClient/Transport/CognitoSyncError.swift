@@ -1,3 +1,4 @@
+public import AWSCore
 public import Model
 
 /// Why a Cognito Sync call failed, after retries.

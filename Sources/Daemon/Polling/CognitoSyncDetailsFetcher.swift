@@ -1,4 +1,5 @@
 public import AWSClient
+import AWSCore
 public import Model
 
 /// The real ``DetailsFetcher``: `GetBulkPublishDetails` through the project's AWS client, the

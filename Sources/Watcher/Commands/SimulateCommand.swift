@@ -3,6 +3,8 @@ import Foundation
 import Logging
 import NIOCore
 import AWSClient
+import AWSCore
+import AWSCredentialProviders
 import Simulator
 
 /// `simulate`: the Cognito Sync API simulator, standalone.

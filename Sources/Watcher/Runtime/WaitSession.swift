@@ -1,4 +1,6 @@
 import AWSClient
+import AWSCore
+import AWSCredentialProviders
 import Foundation
 import Model
 

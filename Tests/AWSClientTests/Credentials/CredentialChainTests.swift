@@ -3,6 +3,8 @@ import Foundation
 import NetworkTestSupport
 import Testing
 @testable import AWSClient
+@testable import AWSCore
+@testable import AWSCredentialProviders
 import AWSSigning
 
 struct CredentialChainTests {

@@ -4,6 +4,8 @@ import NIOHTTP1
 import NetworkTestSupport
 import Testing
 @testable import AWSClient
+@testable import AWSCore
+@testable import AWSCredentialProviders
 import AWSSigning
 
 struct InstanceMetadataCredentialProviderTests {

@@ -1,4 +1,6 @@
 @testable import AWSClient
+@testable import AWSCore
+@testable import AWSCredentialProviders
 import AWSSigning
 import Foundation
 import Logging

@@ -1,4 +1,6 @@
 @testable import AWSClient
+@testable import AWSCore
+@testable import AWSCredentialProviders
 import Testing
 
 /// The XML subset STS answers in: read as AWS and moto write it, everything else refused.

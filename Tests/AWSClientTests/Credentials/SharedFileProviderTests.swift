@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 @testable import AWSClient
+@testable import AWSCore
+@testable import AWSCredentialProviders
 import AWSSigning
 import NetworkTestSupport
 

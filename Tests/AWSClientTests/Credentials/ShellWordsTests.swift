@@ -1,5 +1,7 @@
 import Testing
 @testable import AWSClient
+@testable import AWSCore
+@testable import AWSCredentialProviders
 
 struct ShellWordsTests {
     @Test(arguments: [

@@ -2,6 +2,8 @@ import Foundation
 import NetworkTestSupport
 import Testing
 @testable import AWSClient
+@testable import AWSCore
+@testable import AWSCredentialProviders
 
 /// Where a client's requests go when the shared config file's profile names an endpoint
 /// (`endpoint_url`, a `[services NAME]` section's service block) or a FIPS / ignore flag, next to

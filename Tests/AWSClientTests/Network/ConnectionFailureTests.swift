@@ -1,4 +1,6 @@
 @testable import AWSClient
+@testable import AWSCore
+@testable import AWSCredentialProviders
 import AsyncHTTPClient
 import Foundation
 import NIOCore

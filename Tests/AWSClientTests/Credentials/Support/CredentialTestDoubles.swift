@@ -1,5 +1,7 @@
 import Foundation
 @testable import AWSClient
+@testable import AWSCore
+@testable import AWSCredentialProviders
 import AWSSigning
 
 /// A clock that moves only when the test says so.
