@@ -27,7 +27,8 @@ struct DeployTests {
 
     @Test func alertScriptFollowsTheFailedMessageID() throws {
         let script = try String(contentsOf: Self.root.appendingPathComponent("deploy/systemd/alert-on-failed"), encoding: .utf8)
-        #expect(script.contains("failed_id=\(JournalMessageID.id(for: .failed))\n"))
+        #expect(script.contains("FAILED_ID = \"\(JournalMessageID.id(for: .failed))\"\n"))
+        #expect(script.contains("IDENTIFIER = \"\(EventJournalEntry.syslogIdentifier)\"\n"))
     }
 
     @Test func installsIntoADestdir() throws {
