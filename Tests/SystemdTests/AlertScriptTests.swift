@@ -16,6 +16,7 @@ extension PrivateJournalTests {
         "alertScriptHandlesEntriesWrittenWhileItWasStopped", "alertScriptStartsAfterACursorThatDoesNotMatch",
         "alertScriptHandlesEntriesOfAnEarlierBoot", "alertScriptStartsAfterTheNewestEntryTheFirstTime",
         "alertScriptStopsCleanlyDuringTheAlertCommand", "alertScriptStopsCleanlyWhileFollowing",
+        "alertScriptReadsTheJournalAsAMemberOfSystemdJournal",
     ]
 }
 
@@ -269,6 +270,57 @@ extension PrivateJournalTests.InsidePrivateJournald {
             #expect(process.wait() == 0, "a stop is not a failure (\(order))\n\(alert.log())")
             #expect(alert.waitFor(nil) { journalctl.allSatisfy { !Self.isAlive($0) } }, "journalctl outlived the script (\(order))")
         }
+        try PrivateJournalTests.markCompleted()
+    }
+
+    /// As a user in the systemd-journal group (as the unit runs it), the script reads the
+    /// journal, also across a rotation, when the journal's folder is set-group-ID
+    /// systemd-journal (as systemd-tmpfiles makes it). It warns when the folder is not: journald
+    /// would start files of group root at the next rotation, which the group cannot read.
+    @Test func alertScriptReadsTheJournalAsAMemberOfSystemdJournal() throws {
+        let group = try #require(getgrnam("systemd-journal")?.pointee.gr_gid, "no systemd-journal group")
+        let machineID = try String(contentsOfFile: "/etc/machine-id", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        // The private journald's folders are made with mkdir, root's alone; given to the group
+        // here (in this mount namespace only), and back to root afterwards.
+        let folder = "/run/log/journal/\(machineID)"
+        func journalFiles() -> [String] {
+            ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).map { folder + "/" + $0 }
+        }
+        func give(to owner: gid_t, folderMode: mode_t) {
+            for path in ["/run/log/journal", folder] + journalFiles() { chown(path, 0, owner) }
+            chmod(folder, folderMode)
+        }
+        // The empty folders over /run/log and /var/log/journal (mktemp's, 0700) open to others,
+        // as the real ones are.
+        for path in ["/run/log", "/var/log/journal"] { chmod(path, 0o755) }
+        defer {
+            give(to: 0, folderMode: 0o750)
+            for path in ["/run/log", "/var/log/journal"] { chmod(path, 0o700) }
+        }
+        give(to: group, folderMode: 0o750)
+
+        let alert = try AlertScript()
+        chmod(alert.state.path, 0o777)
+        let token = UUID().uuidString.lowercased()
+        _ = try alert.startAfterHandledEntry(token: token)
+        let member = ["/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--groups=\(group)", "--"]
+        let first = try SampleEvents.event(.failed, token: token + "-1")
+        try alert.write([first])
+        let warned = try alert.start(through: member)
+        #expect(try alert.waitUntilHandled(first, by: warned), "\(alert.log())")
+        #expect(alert.stop(warned) == 0)
+        #expect(alert.log().contains("warning: \(folder) does not give new journal files a group of this user"), "\(alert.log())")
+
+        give(to: group, folderMode: 0o2750)
+        let process = try alert.start(through: member)
+        try #require(try Subprocess.run(Journalctl.path(), ["--rotate"]).status == 0)
+        let second = try SampleEvents.event(.failed, token: token + "-2")
+        try alert.write([second])
+        #expect(try alert.waitUntilHandled(second, by: process), "\(alert.log())")
+        #expect(alert.stop(process) == 0)
+        #expect(alert.alerts() == [first, second].map(AlertScript.line))
+        // The one warning is the first run's.
+        #expect(alert.log().components(separatedBy: "warning:").count == 2, "\(alert.log())")
         try PrivateJournalTests.markCompleted()
     }
 
