@@ -55,6 +55,9 @@ public final class Simulator: Sendable {
         if route == .singleSignOnPortal {
             return .respond(singleSignOnPortal(request, now: now))
         }
+        if route == .singleSignOnOIDC {
+            return .respond(singleSignOnOIDC(request, now: now))
+        }
         let time = now.timeIntervalSince(startDate)
         let label = route.encodedPoolID
         let decodedPool = label.flatMap { $0.removingPercentEncoding }
@@ -152,6 +155,25 @@ public final class Simulator: Sendable {
         return response
     }
 
+    /// IAM Identity Center's OIDC `CreateToken`, refreshing a cached login; see ``SingleSignOnOIDC``.
+    private func singleSignOnOIDC(_ request: SimulatorRequest, now: Date) -> SimulatorResponse {
+        var entry = RequestLog.Entry(at: now.timeIntervalSince(startDate), method: request.method, path: "/token")
+        entry.operation = "CreateToken"
+        let answer = state.withLock { state in
+            let answer = SingleSignOnOIDC.createToken(body: request.body, spent: state.spentRefreshTokens)
+            if let spent = answer.spent { state.spentRefreshTokens.insert(spent) }
+            return answer
+        }
+        let body = (try? Array(JSONSerialization.data(withJSONObject: answer.body, options: [.sortedKeys]))) ?? Array("{}".utf8)
+        var response = ServiceReplies.success(body, now: now)
+        response.status = .init(statusCode: answer.status)
+        entry.status = answer.status
+        entry.errorCode = answer.errorCode
+        state.withLock { $0.log.record(entry) }
+        log(entry)
+        return response
+    }
+
     /// The answer to a request whose body is larger than the service reads.
     func rejectOversized(_ request: SimulatorRequest) -> SimulatorAction {
         let now = clock.now()
@@ -179,7 +201,7 @@ public final class Simulator: Sendable {
         case .wrongMethod(let routed, _):
             entry.operation = routed.rawValue
             return .respond(ServiceReplies.error(.methodNotAllowed(method: entry.method, operation: routed), now: now))
-        case .admin, .securityTokenService, .singleSignOnPortal, .unknown:
+        case .admin, .securityTokenService, .singleSignOnPortal, .singleSignOnOIDC, .unknown:
             return .respond(ServiceReplies.error(.unknownOperation(method: entry.method, path: entry.path), now: now))
         }
         entry.operation = operation.rawValue

@@ -1,7 +1,6 @@
 import AWSCore
 import AWSSigning
 import AsyncHTTPClient
-import Crypto
 import Foundation
 import NIOCore
 import NIOHTTP1
@@ -10,9 +9,10 @@ import NIOHTTP1
 /// (and an `[sso-session NAME]` section with `sso_start_url` and `sso_region`), or the legacy
 /// form with `sso_start_url` and `sso_region` in the profile itself, plus `sso_account_id` and
 /// `sso_role_name`. The access token is the one `aws sso login` cached under
-/// `~/.aws/sso/cache/<sha1 of the session name or start URL>.json`; it is exchanged for role
-/// credentials with the portal's `GetRoleCredentials`. An expired token is not refreshed here:
-/// the message says to run `aws sso login` again. Meant for people at a terminal (`status`,
+/// `~/.aws/sso/cache/<sha1 of the session name or start URL>.json` (refreshed as botocore
+/// refreshes it, see ``SingleSignOnToken``); it is exchanged for role credentials with the
+/// portal's `GetRoleCredentials`. A login that has expired and cannot be refreshed needs
+/// `aws sso login` again, and the message says so. Meant for people at a terminal (`status`,
 /// `wait`); a daemon's credentials should not depend on someone logging in.
 struct SingleSignOnCredentialProvider: CredentialProvider, ListedOnlyWhenUsed {
     let profile: String
@@ -38,7 +38,7 @@ struct SingleSignOnCredentialProvider: CredentialProvider, ListedOnlyWhenUsed {
         guard let settings = try ssoSettings(profiles) else {
             throw CredentialError.notConfigured(sourceName, "profile \(profile) sets no sso_account_id or sso_role_name")
         }
-        let token = try cachedToken(settings)
+        let token = try await cachedToken(settings)
         return try await roleCredentials(settings, token: token)
     }
 
@@ -78,34 +78,16 @@ struct SingleSignOnCredentialProvider: CredentialProvider, ListedOnlyWhenUsed {
         return Settings(startURL: startURL, region: region, accountID: account, roleName: role, session: session)
     }
 
-    /// The cached access token of `aws sso login`, if it is still valid.
-    private func cachedToken(_ settings: Settings) throws(CredentialError) -> String {
+    /// The access token of the cached login, refreshed when it expires soon (see
+    /// ``SingleSignOnToken``).
+    private func cachedToken(_ settings: Settings) async throws(CredentialError) -> String {
         guard let home = environment["HOME"], !home.isEmpty else {
             throw CredentialError(.noCredentials, source: sourceName, message: "no HOME, so no SSO token cache to read; \(loginHint) as the user who runs this")
         }
-        let key = settings.session ?? settings.startURL
-        let digest = Insecure.SHA1.hash(data: Array(key.utf8)).map { String(format: "%02x", $0) }.joined()
-        let path = "\(home)/.aws/sso/cache/\(digest).json"
-        let bytes: [UInt8]
-        do {
-            bytes = try SmallFile.contents(of: path, limit: 64 * 1024)
-        } catch {
-            throw CredentialError(.noCredentials, source: sourceName,
-                                  message: "no SSO login for \(settings.session.map { "session \($0)" } ?? settings.startURL) (the token cache \(path) \(error.reason)); \(loginHint)")
-        }
-        guard let object = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any],
-              let token = object["accessToken"] as? String, !token.isEmpty,
-              let expiresText = object["expiresAt"] as? String else {
-            throw CredentialError(.noCredentials, source: sourceName, message: "the SSO token cache \(path) holds no usable token; \(loginHint)")
-        }
-        guard let expires = ISO8601Timestamp.parse(expiresText.replacingOccurrences(of: "UTC", with: "Z")) else {
-            throw CredentialError(.noCredentials, source: sourceName, message: "the SSO token in \(path) has an expiry that is not a time; \(loginHint)")
-        }
-        guard expires > now() else {
-            throw CredentialError(.expired, source: sourceName,
-                                  message: "the SSO login of \(settings.session.map { "session \($0)" } ?? settings.startURL) expired at \(expires.formatted(.iso8601)); \(loginHint)")
-        }
-        return token
+        return try await SingleSignOnToken(
+            settings: settings, home: home, environment: environment, transport: transport, now: now, source: sourceName,
+            loginHint: loginHint
+        ).accessToken()
     }
 
     /// `GetRoleCredentials`: the portal's exchange of the token for the role's credentials.
@@ -121,19 +103,13 @@ struct SingleSignOnCredentialProvider: CredentialProvider, ListedOnlyWhenUsed {
         var request = HTTPClientRequest(url: url)
         request.method = .GET
         request.headers.add(name: "x-amz-sso_bearer_token", value: token)
-        request.headers.add(name: "User-Agent", value: UserAgent.value)
-        let route = transport.route(to: endpoint.url)
-        let host = endpoint.url.host ?? "?"
         let status: UInt
         let body: [UInt8]
         do {
-            let response = try await route.client.execute(request, timeout: TimeAmount(transport.requestTimeout))
-            status = response.status.code
-            body = Array(try await response.body.collect(upTo: 64 * 1024).readableBytesView)
+            (status, body) = try await IdentityCenterHTTP.send(request, to: endpoint.url, transport: transport)
         } catch {
-            let failure = ConnectionFailure.classify(error, endpoint: "\(host):\(endpoint.url.port ?? 443)", proxy: route.proxy, trust: transport.settings.trust)
-            throw CredentialError(failure?.isLasting == true ? .invalidConfiguration : .requestFailed, source: sourceName,
-                                  message: "IAM Identity Center: " + (failure?.message ?? "the request to \(host) did not complete"))
+            throw CredentialError(error.isLasting ? .invalidConfiguration : .requestFailed, source: sourceName,
+                                  message: "IAM Identity Center: " + error.message)
         }
         guard status == 200 else {
             let error = RestJSONErrorParser.parse(statusCode: Int(status), headers: [(String, String)](), body: body)

@@ -10,6 +10,8 @@ enum Route: Equatable {
     case securityTokenService
     /// The IAM Identity Center portal's `GetRoleCredentials`: `GET /federation/credentials`.
     case singleSignOnPortal
+    /// IAM Identity Center's OIDC `CreateToken`: `POST /token`.
+    case singleSignOnOIDC
     /// Nothing the service knows.
     case unknown
 
@@ -30,6 +32,10 @@ enum Route: Equatable {
             self = .singleSignOnPortal
             return
         }
+        if path == "/token", method == "POST" {
+            self = .singleSignOnOIDC
+            return
+        }
         let segments = path.split(separator: "/", omittingEmptySubsequences: false)
         guard segments.count == 4, segments[0].isEmpty, segments[1] == "identitypools", !segments[2].isEmpty,
               let operation = ServiceOperation.allCases.first(where: { $0.pathSuffix == segments[3] }) else {
@@ -43,7 +49,7 @@ enum Route: Equatable {
     var encodedPoolID: Substring? {
         switch self {
         case .operation(_, let label), .wrongMethod(_, let label): label
-        case .admin, .securityTokenService, .singleSignOnPortal, .unknown: nil
+        case .admin, .securityTokenService, .singleSignOnPortal, .singleSignOnOIDC, .unknown: nil
         }
     }
 }

@@ -171,7 +171,7 @@ enum SecurityTokenService {
         date.formatted(.iso8601)
     }
 
-    private static func randomText(_ count: Int, from alphabet: String) -> String {
+    static func randomText(_ count: Int, from alphabet: String) -> String {
         let characters = Array(alphabet)
         return String((0..<count).map { _ in characters.randomElement() ?? "A" })
     }

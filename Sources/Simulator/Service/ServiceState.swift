@@ -15,6 +15,8 @@ struct ServiceState: Sendable {
     var log = RequestLog()
     /// Temporary credentials the simulated STS issued, by access key id.
     var issued: [String: ScenarioCredential] = [:]
+    /// Refresh tokens IAM Identity Center's OIDC service has rotated away.
+    var spentRefreshTokens: Set<String> = []
 
     init(scenario: Scenario) {
         pools = Dictionary(scenario.pools.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })

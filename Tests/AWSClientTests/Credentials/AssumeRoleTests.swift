@@ -260,7 +260,12 @@ struct AssumeRoleTests {
     // MARK: - IAM Identity Center
 
     /// A profile set up by `aws configure sso`, and the token `aws sso login` would cache.
-    static func ssoLogin(_ rig: Rig, expiresIn seconds: TimeInterval, legacy: Bool = false) throws {
+    /// - Parameter registration: the refresh token the CLI caches with its client registration
+    ///   (nil: none cached), and how long the registration has left.
+    @discardableResult
+    static func ssoLogin(
+        _ rig: Rig, expiresIn seconds: TimeInterval, legacy: Bool = false, registration: (refreshToken: String, expiresIn: TimeInterval)? = nil
+    ) throws -> String {
         let home = rig.directory.file("home")
         rig.environment["HOME"] = home
         try Data((Self.config + (legacy ? """
@@ -283,7 +288,98 @@ struct AssumeRoleTests {
         let key = legacy ? "https://example.awsapps.com/start" : "corp"
         let name = Insecure.SHA1.hash(data: Array(key.utf8)).map { String(format: "%02x", $0) }.joined()
         let expiry = Date().addingTimeInterval(seconds).formatted(.iso8601)
-        try rig.directory.write("home/.aws/sso/cache/\(name).json", #"{"accessToken": "sso-access-token", "expiresAt": "\#(expiry)", "region": "us-east-1"}"#)
+        var cache: [String: Any] = ["accessToken": "sso-access-token", "expiresAt": expiry, "region": "us-east-1", "startUrl": "https://example.awsapps.com/start"]
+        if let registration {
+            cache["clientId"] = "client-id-from-register-client"
+            cache["clientSecret"] = "client-secret-from-register-client"
+            cache["refreshToken"] = registration.refreshToken
+            cache["registrationExpiresAt"] = Date().addingTimeInterval(registration.expiresIn).formatted(.iso8601)
+        }
+        return try rig.directory.write("home/.aws/sso/cache/\(name).json", String(decoding: JSONSerialization.data(withJSONObject: cache), as: UTF8.self))
+    }
+
+    /// The OIDC calls the simulator answered.
+    static func createTokenCalls(_ rig: Rig) -> [String] {
+        rig.server.simulator.requestLog.recent.filter { $0.path == "/token" }.map { "\($0.operation ?? "?") \($0.status ?? 0)\($0.errorCode.map { " \($0)" } ?? "")" }
+    }
+
+    static func cache(_ path: String) throws -> [String: Any] {
+        try #require(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as? [String: Any])
+    }
+
+    /// A login that expires within 15 minutes, or has expired, is refreshed with the cached
+    /// registration as botocore refreshes it: the new token is written back in the CLI's format
+    /// (so the CLI sees it too), the rotated refresh token with it, readable by the owner only;
+    /// the next call uses it without another refresh.
+    @Test(arguments: [300.0, -60.0])
+    func aLoginThatExpiresSoonIsRefreshedAndWrittenBack(expiresIn: TimeInterval) async throws {
+        try await Rig.run { rig in
+            let path = try Self.ssoLogin(rig, expiresIn: expiresIn, registration: ("refresh-1", 86_400 * 30))
+            let resolved = try await rig.resolve(profile: "sso")
+            #expect(try await rig.poll(with: resolved.credentials).status == .notStarted)
+            #expect(Self.createTokenCalls(rig) == ["CreateToken 200"])
+            let cache = try Self.cache(path)
+            let token = try #require(cache["accessToken"] as? String)
+            #expect(token.hasPrefix("aoa"), "the simulator's new token")
+            #expect((cache["refreshToken"] as? String)?.hasPrefix("aor") == true, "the rotated refresh token")
+            #expect(cache["clientId"] as? String == "client-id-from-register-client")
+            let expiresAt = try #require(cache["expiresAt"] as? String)
+            #expect(expiresAt.wholeMatch(of: /\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ/) != nil, "\(expiresAt)")
+            let expires = try #require(ISO8601Timestamp.parse(expiresAt))
+            #expect(abs(expires.timeIntervalSinceNow - 28_800) < 60)
+            let mode = try #require(FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int)
+            #expect(mode & 0o777 == 0o600)
+
+            _ = try await rig.resolve(profile: "sso")
+            #expect(Self.createTokenCalls(rig).count == 1, "a fresh token is not refreshed again")
+
+            // botocore reads the file as written and takes the same token.
+            let environment = ["HOME": rig.environment["HOME"] ?? "", "AWS_CONFIG_FILE": rig.environment["AWS_CONFIG_FILE"] ?? ""]
+            let botocore = try BotocoreOracle.runPerCase(
+                script: "botocore_network.py", input: [["kind": "ssoToken", "environment": environment, "profile": "sso"]]
+            ) { ($0["token"] as? String) ?? ($0["error"] as? String ?? "?") }.get()
+            #expect(botocore == [token])
+        }
+    }
+
+    /// A refresh the service refuses: a login still valid is used as it is (and the cache left
+    /// alone); one that has expired says it could not be refreshed and to log in again. So does
+    /// one whose client registration has expired, without asking the service.
+    @Test func aRefusedRefreshFallsBackToTheLoginOrSaysToLogIn() async throws {
+        try await Rig.run { rig in
+            let path = try Self.ssoLogin(rig, expiresIn: 300, registration: ("revoked-1", 86_400))
+            let before = try Data(contentsOf: URL(fileURLWithPath: path))
+            _ = try await rig.resolve(profile: "sso")
+            #expect(Self.createTokenCalls(rig) == ["CreateToken 400 InvalidGrantException"])
+            #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before)
+
+            try Self.ssoLogin(rig, expiresIn: -60, registration: ("revoked-1", 86_400))
+            do {
+                _ = try await rig.resolve(profile: "sso")
+                Issue.record("an expired login was used")
+            } catch let error as CredentialError {
+                #expect(error.message.contains(
+                    "and could not be refreshed (IAM Identity Center refused CreateToken: InvalidGrantException); run `aws sso login --profile sso`"), "\(error)")
+            }
+
+            try Self.ssoLogin(rig, expiresIn: -60, registration: ("refresh-2", -3600))
+            do {
+                _ = try await rig.resolve(profile: "sso")
+                Issue.record("an expired login was used")
+            } catch let error as CredentialError {
+                #expect(error.message.contains("could not be refreshed (the client registration expired at"), "\(error)")
+            }
+            #expect(Self.createTokenCalls(rig).count == 2, "no call with an expired registration")
+        }
+    }
+
+    /// The legacy form (start URL in the profile) has no refresh, as in botocore.
+    @Test func theLegacyFormIsNotRefreshed() async throws {
+        try await Rig.run { rig in
+            try Self.ssoLogin(rig, expiresIn: 300, legacy: true, registration: ("refresh-1", 86_400))
+            _ = try await rig.resolve(profile: "sso")
+            #expect(Self.createTokenCalls(rig).isEmpty)
+        }
     }
 
     @Test(arguments: [false, true])

@@ -21,6 +21,10 @@ Reads JSON from stdin: a list of cases, each one of
      "service": str, "region": str}
         -> {"url": str} or {"error": str}: the endpoint a botocore client of `service` calls,
            with `config` as the shared config file;
+    {"kind": "ssoToken", "environment": {name: value}, "profile": str}
+        -> {"token": str} or {"error": str}: the access token botocore's SSOTokenProvider takes
+           from the cache under $HOME/.aws/sso/cache (it would refresh one expiring within 15
+           minutes; the tests ask about fresh ones, so no request is made);
 and prints a JSON list with one result per case.
 """
 
@@ -92,6 +96,22 @@ def endpoint(case):
     return with_environment(environment, resolve)
 
 
+def sso_token(case):
+    from botocore.tokens import SSOTokenProvider, _sso_json_dumps
+    from botocore.utils import JSONFileCache
+
+    def resolve():
+        session = botocore.session.Session(profile=case["profile"])
+        cache = JSONFileCache(os.path.join(os.environ["HOME"], ".aws", "sso", "cache"), dumps_func=_sso_json_dumps)
+        try:
+            token = SSOTokenProvider(session, cache=cache, profile_name=case["profile"]).load_token()
+            return {"token": token.get_frozen_token().token}
+        except Exception as error:
+            return {"error": f"{type(error).__name__}: {error}"}
+
+    return with_environment(case["environment"], resolve)
+
+
 def main():
     results = []
     for case in json.load(sys.stdin):
@@ -114,6 +134,8 @@ def main():
             })
         elif kind == "settings":
             results.append(settings(case))
+        elif kind == "ssoToken":
+            results.append(sso_token(case))
         elif kind == "endpoint":
             results.append(endpoint(case))
         elif kind == "provider":
