@@ -1,4 +1,4 @@
-package import Foundation
+import Foundation
 
 /// Checks a custom endpoint URL: absolute, http(s), a valid host, and plain http only to loopback.
 ///

@@ -6,7 +6,7 @@ import NIOPosix
 import NIOSSL
 import SwiftASN1
 import Synchronization
-package import X509
+import X509
 
 /// Says why an endpoint's certificate was refused: expired, not valid yet, for other names, or
 /// issued by a CA that is not trusted (and which one).

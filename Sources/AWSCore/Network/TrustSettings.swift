@@ -1,5 +1,5 @@
 import Foundation
-package import NIOSSL
+import NIOSSL
 
 /// Which certificate authorities a TLS connection trusts.
 ///
