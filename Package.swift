@@ -38,7 +38,9 @@ let package = Package(
     targets: [
         // Pure domain: pool ids, statuses, the per-pool state machine, scheduling policy and
         // configuration. No IO, no clocks, no logging.
-        .target(name: "Model"),
+        .target(name: "Model", plugins: ["BuildVersion"]),
+        // Writes the build's version (VERSION and the git commit) into Model before every build.
+        .plugin(name: "BuildVersion", capability: .buildTool()),
         // SigV4 signing and verification, shared by the client and the simulator.
         .target(
             name: "AWSSigning",
@@ -252,6 +254,6 @@ let package = Package(
     ]
 )
 
-for target in package.targets where target.type != .system {
+for target in package.targets where target.type != .system && target.type != .plugin {
     target.swiftSettings = (target.swiftSettings ?? []) + strictSettings
 }

@@ -23,7 +23,7 @@ struct CognitoSyncWatcher: AsyncParsableCommand {
 
             \(ExitStatus.helpText)
             """,
-        version: BuildInfo.version,
+        version: BuildInfo.versionDescription,
         subcommands: [
             RunCommand.self, StatusCommand.self, WaitCommand.self, CheckConfigCommand.self,
             SimulateCommand.self, DemoCommand.self,
