@@ -9,9 +9,10 @@ let strictSettings: [SwiftSetting] = [
     .enableUpcomingFeature("MemberImportVisibility"),
 ]
 
+// Linux only: the daemon talks to systemd through libsystemd (CSystemd) and ships a systemd unit,
+// so no Apple platform is named here.
 let package = Package(
     name: "cognito-sync-watcher",
-    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "cognito-sync-watcher", targets: ["Watcher"]),
     ],

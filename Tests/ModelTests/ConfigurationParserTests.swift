@@ -29,7 +29,8 @@ struct ConfigurationParserTests {
         #expect(configuration.pools[1].settings.inProgressInterval == 60)
         #expect(configuration.pools[1].settings.stallAfter == 7200)
         #expect(configuration.pools[1].settings.idleInterval == 600, "inherited from defaults")
-        #expect(configuration.aws.profile == "bulk-publish-watcher")
+        // The default credential chain: a new user's `[default]` profile, instance metadata, …
+        #expect(configuration.aws.profile == nil)
     }
 
     @Test func poolsMayNameIdentitiesOfTheirOwn() throws {
