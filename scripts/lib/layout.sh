@@ -1,0 +1,46 @@
+# shellcheck shell=bash
+# Sourced by scripts/install and scripts/package (from the package's root folder): where the
+# files of deploy/systemd go, in one place, for both.
+#
+#   layout_install DESTDIR PREFIX UNITDIR   installs under DESTDIR the units (into UNITDIR: /etc/systemd/system
+#                                           for scripts/install, /usr/lib/systemd/system for the package),
+#                                           the alert script, the message catalog, and the README and the
+#                                           network drop-in as documentation, with the /usr/local paths in
+#                                           the units and the catalog changed to PREFIX's
+#   layout_put MODE SOURCE TARGET           one file (TARGET under DESTDIR), with PREFIX applied
+#   systemd_major                           this machine's systemd version number, e.g. 252 (0 if none)
+#   LAYOUT_DOC                              PREFIX/share/doc/cognito-sync-watcher, the catalog's Support: folder
+#
+# Each file installed is named on stderr as "LABEL: TARGET" (LAYOUT_LABEL, default "install").
+
+layout_localize() {
+    sed -e "s|/usr/local/bin/cognito-sync-watcher|$LAYOUT_PREFIX/bin/cognito-sync-watcher|g" \
+        -e "s|/usr/local/share/doc/cognito-sync-watcher|$LAYOUT_PREFIX/share/doc/cognito-sync-watcher|g" \
+        -e "s|/usr/local/lib/cognito-sync-watcher|$LAYOUT_PREFIX/lib/cognito-sync-watcher|g" "$1"
+}
+
+layout_put() {
+    local mode=$1 source=$2 target=$LAYOUT_DESTDIR$3
+    install -d -m 0755 "$(dirname "$target")"
+    layout_localize "$source" >"$target.tmp"
+    chmod "$mode" "$target.tmp"
+    mv -f "$target.tmp" "$target"
+    echo "${LAYOUT_LABEL:-install}: $3" >&2
+}
+
+layout_install() {
+    LAYOUT_DESTDIR=$1
+    LAYOUT_PREFIX=$2
+    LAYOUT_DOC=$LAYOUT_PREFIX/share/doc/cognito-sync-watcher
+    local unitdir=$3
+    layout_put 0644 deploy/systemd/cognito-sync-watcher.service "$unitdir/cognito-sync-watcher.service"
+    layout_put 0644 deploy/systemd/cognito-sync-watcher-alert.service "$unitdir/cognito-sync-watcher-alert.service"
+    layout_put 0755 deploy/systemd/alert-on-failed "$LAYOUT_PREFIX/lib/cognito-sync-watcher/alert-on-failed"
+    layout_put 0644 deploy/systemd/cognito-sync-watcher.catalog "$LAYOUT_PREFIX/lib/systemd/catalog/cognito-sync-watcher.catalog"
+    layout_put 0644 README.md "$LAYOUT_DOC/README.md"
+    layout_put 0644 deploy/systemd/network.conf "$LAYOUT_DOC/network.conf"
+}
+
+systemd_major() {
+    systemctl --version 2>/dev/null | sed -n '1s/^systemd \([0-9]*\).*/\1/p' | grep . || echo 0
+}
