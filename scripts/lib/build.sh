@@ -46,7 +46,9 @@ quiet_build() {
     echo "$name: done in $((SECONDS - started)) s" >&2
 }
 
-RELEASE_BUILD_FLAGS=(-c release --static-swift-stdlib)
+# --disable-local-rpath: no RUNPATH $ORIGIN (nothing is loaded from beside the binary; Debian forbids it).
+# -z now: every symbol bound at start-up, so the GOT can be read-only (full RELRO).
+RELEASE_BUILD_FLAGS=(-c release --static-swift-stdlib --disable-local-rpath -Xlinker -z -Xlinker now)
 
 release_build() {
     quiet_build build-release swift build "${RELEASE_BUILD_FLAGS[@]}" --product cognito-sync-watcher >&2 || return
