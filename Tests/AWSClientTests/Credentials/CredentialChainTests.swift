@@ -98,7 +98,7 @@ struct CredentialChainTests {
     @Test func containerThenInstanceMetadata() async throws {
         let container = try await LoopbackHTTPServer { _ in .ok(ContainerCredentialProviderTests.document) }
         let metadata = try await InstanceMetadataCredentialProviderTests.metadataService()
-        let machine = try Machine(["AWS_EC2_METADATA_DISABLED": "false"])
+        let machine = try Machine(InstanceMetadataCredentialProviderTests.patient.merging(["AWS_EC2_METADATA_DISABLED": "false"]) { $1 })
         let options = CredentialChain.Options(
             containerBaseURL: container.baseURL, instanceMetadataEndpoint: metadata.baseURL,
             now: { InstanceMetadataCredentialProviderTests.clock.now })

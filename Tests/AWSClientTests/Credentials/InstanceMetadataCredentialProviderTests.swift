@@ -59,7 +59,7 @@ struct InstanceMetadataCredentialProviderTests {
     @Test func endpointComesFromTheEnvironment() async throws {
         let server = try await Self.metadataService()
         let provider = InstanceMetadataCredentialProvider(
-            environment: ["AWS_EC2_METADATA_SERVICE_ENDPOINT": server.baseURL + "/"], transport: .shared,
+            environment: Self.patient.merging(["AWS_EC2_METADATA_SERVICE_ENDPOINT": server.baseURL + "/"]) { $1 }, transport: .shared,
             now: { Self.clock.now })
         #expect(try await provider.credentials().accessKeyID == "AKIDIMDS")
         try await server.shutdown()
@@ -80,7 +80,7 @@ struct InstanceMetadataCredentialProviderTests {
     @Test func tokenTimeoutFallsBackToIMDSv1() async throws {
         let server = try await Self.metadataService(tokenReply: .hang)
         let provider = InstanceMetadataCredentialProvider(
-            environment: [:], transport: .shared, endpoint: server.baseURL, now: { Self.clock.now })
+            environment: Self.patient, transport: .shared, endpoint: server.baseURL, now: { Self.clock.now })
         #expect(try await provider.credentials().accessKeyID == "AKIDIMDS")
         try await server.shutdown()
         #expect(server.requests.map(\.method) == [.PUT, .GET, .GET])

@@ -119,8 +119,9 @@ struct ProcessCredentialProviderTests {
         let call = Task {
             try await ProcessCredentialProvider(command: script, environment: environment, timeout: .seconds(60)).credentials()
         }
-        // Waits for the helper to be running (a condition, checked every 10 ms for up to 20 s).
-        let deadline = ContinuousClock.now + .seconds(20)
+        // Waits for the helper to be running (a condition, checked every 10 ms for up to 60 s: a
+        // machine busy with a parallel test run can take that long to start a process).
+        let deadline = ContinuousClock.now + .seconds(60)
         while (try? String(contentsOfFile: pidFile, encoding: .utf8))?.hasSuffix("\n") != true, ContinuousClock.now < deadline {
             try await Task.sleep(for: .milliseconds(10))
         }

@@ -45,7 +45,9 @@ struct CognitoSyncClientTests {
     /// allowance to `limits.maxConcurrentPolls`.
     @Test(arguments: [8, 12])
     func concurrentCallsGetAConnectionEachUpToTheLimit(_ limit: Int) async throws {
-        try await Harness.run(connectionsPerHost: limit) { harness in
+        // Requests wait for the rounds, which on a busy machine may take longer than the usual
+        // timeout: a timeout here would be the machine's, not the client's.
+        try await Harness.run(requestTimeout: .seconds(60), connectionsPerHost: limit) { harness in
             // Answers wait for the simulator's clock, which moves only when the calls in flight
             // have all arrived: they overlap for sure.
             _ = harness.simulator.addFault(FaultRule(.slow, delaySeconds: 1))
