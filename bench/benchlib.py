@@ -63,15 +63,18 @@ def write_json(path, value):
     return path
 
 
-def watcher_config(path, endpoint, state_directory, pools, defaults, limits, ca_bundle=None):
+def watcher_config(path, endpoint, state_directory, pools, defaults, limits, ca_bundle=None, metrics=None):
     """A watcher configuration; `pools` are ids or objects with per-pool settings."""
-    return write_json(path, {
+    config = {
         "aws": {"region": None, "endpoint": endpoint, "profile": None, "caBundle": ca_bundle},
         "stateDirectory": state_directory,
         "limits": limits,
         "defaults": defaults,
         "pools": pools,
-    })
+    }
+    if metrics:
+        config["metrics"] = metrics
+    return write_json(path, config)
 
 
 def watcher_environment(extra=None):

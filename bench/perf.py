@@ -32,8 +32,10 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import re
 import threading
 import time
+import urllib.request
 
 sys.dont_write_bytecode = True  # nothing written into the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -191,6 +193,25 @@ def wait_ready(watcher, notify, timeout=300):
     return notify.first_ready_at() - watcher.started_at
 
 
+def measure_scrape(watcher):
+    """One scrape of /metrics: its size, its wall time and the watcher's CPU for it."""
+    port = None
+    for line in list(watcher.lines):
+        text = line[-1] if isinstance(line, tuple) else line
+        match = re.search(r"127\.0\.0\.1:([0-9]+)", text) if "serving metrics" in text else None
+        if match:
+            port = int(match.group(1))
+    if port is None:
+        raise RuntimeError("the watcher logged no 'serving metrics' line")
+    cpu0, at0 = lib.cpu_seconds(watcher.pid), time.monotonic()
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=60) as response:
+        body = response.read()
+    at1, cpu1 = time.monotonic(), lib.cpu_seconds(watcher.pid)
+    return {"scrape_bytes": len(body), "scrape_series": sum(1 for line in body.splitlines() if line and not line.startswith(b"#")),
+            "scrape_seconds": at1 - at0, "scrape_cpu_seconds": cpu1 - cpu0,
+            "rss_after_scrape_kib": lib.status_field(watcher.pid, "VmRSS")}
+
+
 def measure_window(watcher, simulator, args):
     """CPU time per poll over a window of at most args.window_polls polls or args.window_seconds."""
     split0, switches0 = lib.cpu_split(watcher.pid), lib.context_switches(watcher.pid)
@@ -224,8 +245,9 @@ def load_phase(binary, workdir, ids, roles, args):
     simulator = lib.Simulator(binary, scenario_path, os.path.join(workdir, "simulator-load.log"), tls=args.tls)
     try:
         state = os.path.join(workdir, "state-load")
+        metrics = {"listen": "127.0.0.1:0"} if args.metrics else None
         config = lib.watcher_config(os.path.join(workdir, "config-load.json"), simulator.endpoint, state, ids,
-                                    defaults(1, 1, 1), LIMITS, ca_bundle=simulator.ca_file)
+                                    defaults(1, 1, 1), LIMITS, ca_bundle=simulator.ca_file, metrics=metrics)
         watcher, notify = start_watcher(binary, workdir, "load", config)
         try:
             result["ready_seconds"] = wait_ready(watcher, notify)
@@ -245,6 +267,8 @@ def load_phase(binary, workdir, ids, roles, args):
                 wait_ready(watcher, notify)
                 time.sleep(3)
             result.update(measure_window(watcher, simulator, args))
+            if args.metrics:
+                result.update(measure_scrape(watcher))
         finally:
             result["exit_status"] = watcher.stop()
             notify.close()
@@ -351,6 +375,8 @@ def main():
                         "and the realistic phase")
     parser.add_argument("--tls", action="store_true", help="HTTPS with a private CA for every client; the load "
                         "phase only, with TLS handshakes (new connections) per 1,000 requests")
+    parser.add_argument("--metrics", action="store_true", help="the load phase with the Prometheus endpoint on "
+                        "(metrics.listen), and one scrape timed after the window")
     parser.add_argument("--output", help="write every figure as JSON here")
     parser.add_argument("--keep", action="store_true", help="keep the work directories (logs, configs)")
     args = parser.parse_args()

@@ -30,6 +30,16 @@ enum Fixture {
         return WatchedPool(id: poolID, name: "game-prod", settings: settings)
     }
 
+    /// What the parser says is wrong with `json`, one line per problem; none when it is valid.
+    static func configurationProblems(_ json: String) -> [String] {
+        do {
+            _ = try ConfigurationParser.parse(Data(json.utf8))
+            return []
+        } catch {
+            return error.problems.map(\.description)
+        }
+    }
+
     /// A time `seconds` after the fixed epoch.
     static func at(_ seconds: TimeInterval) -> Date { epoch.addingTimeInterval(seconds) }
 }

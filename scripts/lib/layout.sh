@@ -4,8 +4,9 @@
 #
 #   layout_install DESTDIR PREFIX UNITDIR   installs under DESTDIR the units (into UNITDIR: /etc/systemd/system
 #                                           for scripts/install, /usr/lib/systemd/system for the package),
-#                                           the alert script, the message catalog, and the README and the
-#                                           network drop-in as documentation, with the /usr/local paths in
+#                                           the alert script, the message catalog, and the README, the
+#                                           network drop-in and the Prometheus alert rules and Grafana
+#                                           dashboard as documentation, with the /usr/local paths in
 #                                           the units and the catalog changed to PREFIX's
 #   layout_put MODE SOURCE TARGET           one file (TARGET under DESTDIR), with PREFIX applied
 #   systemd_major                           this machine's systemd version number, e.g. 252 (0 if none)
@@ -39,6 +40,9 @@ layout_install() {
     layout_put 0644 deploy/systemd/cognito-sync-watcher.catalog "$LAYOUT_PREFIX/lib/systemd/catalog/cognito-sync-watcher.catalog"
     layout_put 0644 README.md "$LAYOUT_DOC/README.md"
     layout_put 0644 deploy/systemd/network.conf "$LAYOUT_DOC/network.conf"
+    layout_put 0644 deploy/prometheus/alerts.yml "$LAYOUT_DOC/examples/prometheus/alerts.yml"
+    layout_put 0644 deploy/prometheus/alerts.test.yml "$LAYOUT_DOC/examples/prometheus/alerts.test.yml"
+    layout_put 0644 deploy/grafana/cognito-sync-watcher.json "$LAYOUT_DOC/examples/grafana/cognito-sync-watcher.json"
 }
 
 systemd_major() {

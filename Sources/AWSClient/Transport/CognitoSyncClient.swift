@@ -5,6 +5,7 @@ public import Foundation
 public import Logging
 public import Model
 import AWSSigning
+import CoreMetrics
 import NIOCore
 import NIOHTTP1
 import Synchronization
@@ -109,7 +110,9 @@ public final class CognitoSyncClient: Sendable {
         guard let request = RequestTarget(resolved) else {
             throw CognitoSyncError(.endpoint("the endpoint \(resolved.url.absoluteString) has no host to send requests to"))
         }
-        let target = RegionTarget(request: request, route: transport.route(to: resolved.url), retry: retryStrategy.withOwnQuota())
+        let target = RegionTarget(
+            request: request, route: transport.route(to: resolved.url), retry: retryStrategy.withOwnQuota(),
+            metrics: configuration.metricsFactory.map { RegionMetrics(region: region, factory: $0) })
         targets.withLock { $0[region] = target }
         return target
     }
@@ -152,6 +155,7 @@ public final class CognitoSyncClient: Sendable {
                 // The signing time was refused and the service's clock says why: sign with its
                 // time and try again at once, as the AWS SDKs for Java and JavaScript do.
                 correctedClock = true
+                target.metrics?.retries.increment()
                 continue
             }
             if case .service(let error) = failure, error.category == .authentication, !refreshedExpiredCredentials,
@@ -160,6 +164,7 @@ public final class CognitoSyncClient: Sendable {
                 // a token that expired early. Fetch them again once and retry.
                 refreshedExpiredCredentials = true
                 await refreshing.invalidate()
+                target.metrics?.retries.increment()
                 continue
             }
             switch target.retry.decision(after: failure.attemptFailure, state: &state) {
@@ -173,6 +178,7 @@ public final class CognitoSyncClient: Sendable {
                 } catch {
                     throw CognitoSyncError(failure.reason ?? .cancelled, attempts: attempts)
                 }
+                target.metrics?.retries.increment()
             case .giveUp:
                 throw CognitoSyncError(failure.reason ?? .cancelled, attempts: attempts)
             }
@@ -215,6 +221,7 @@ public final class CognitoSyncClient: Sendable {
             // The callback API of the HTTP client: the body is gathered on the event loop and the
             // poll resumes once, with the whole answer.
             let collector = ResponseAccumulator(request: request, maxBodySize: configuration.maxResponseBytes)
+            let started = regionTarget.metrics.map { _ in ContinuousClock.now }
             let execution = regionTarget.route.client.execute(
                 request: request, delegate: collector, eventLoop: .indifferent,
                 deadline: .now() + TimeAmount(configuration.requestTimeout), logger: httpLogger)
@@ -223,6 +230,7 @@ public final class CognitoSyncClient: Sendable {
             } onCancel: {
                 execution.cancel()
             }
+            if let started { regionTarget.metrics?.requestDuration.recordNanoseconds(started.duration(to: .now).nanoseconds) }
             let bytes = response.body.map { Array($0.readableBytesView) } ?? []
             guard (200..<300).contains(Int(response.status.code)) else {
                 let headers = response.headers.map { (name: $0.name, value: $0.value) }
@@ -315,11 +323,31 @@ private struct RegionTarget: Sendable {
     /// must not use up the retries of the others (botocore: one quota per client, one region
     /// per client).
     let retry: StandardRetryStrategy
+    /// The region's request duration and retries, when metrics are recorded.
+    let metrics: RegionMetrics?
 
     var host: String { request.endpoint.url.host ?? "" }
     var port: Int { request.endpoint.url.port ?? (request.endpoint.url.scheme == "http" ? 80 : 443) }
     /// `host:port`, for messages.
     var endpointAddress: String { (host.contains(":") ? "[\(host)]" : host) + ":\(port)" }
+}
+
+/// A region's request metrics.
+struct RegionMetrics: Sendable {
+    let requestDuration: CoreMetrics.Timer
+    let retries: CoreMetrics.Counter
+
+    init(region: String, factory: any MetricsFactory) {
+        requestDuration = CoreMetrics.Timer(label: MetricCatalog.requestDuration.name, dimensions: [("region", region)], factory: factory)
+        retries = CoreMetrics.Counter(label: MetricCatalog.retries.name, dimensions: [("region", region)], factory: factory)
+    }
+}
+
+extension Duration {
+    /// The duration in whole nanoseconds, as swift-metrics' timers take it.
+    var nanoseconds: Int64 {
+        components.seconds * 1_000_000_000 + components.attoseconds / 1_000_000_000
+    }
 }
 
 /// How one attempt failed, before the retry decision.

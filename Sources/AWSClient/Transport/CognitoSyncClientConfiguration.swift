@@ -1,4 +1,5 @@
 public import AWSCore
+public import CoreMetrics
 import Foundation
 import Model
 
@@ -21,6 +22,9 @@ public struct CognitoSyncClientConfiguration: Sendable {
     public var maxAttempts: Int
     /// Sent as `User-Agent`.
     public var userAgent: String
+    /// Where each request's duration and each retry are recorded, per region; nil records
+    /// nothing (and costs nothing).
+    public var metricsFactory: (any MetricsFactory)?
 
     public init(
         endpoint: EndpointSettings = EndpointSettings(),
@@ -29,7 +33,8 @@ public struct CognitoSyncClientConfiguration: Sendable {
         requestTimeout: Duration = .seconds(10),
         maxResponseBytes: Int = 64 * 1024,
         maxAttempts: Int = StandardRetryStrategy.defaultMaxAttempts,
-        userAgent: String = CognitoSyncClientConfiguration.defaultUserAgent
+        userAgent: String = CognitoSyncClientConfiguration.defaultUserAgent,
+        metricsFactory: (any MetricsFactory)? = nil
     ) {
         self.endpoint = endpoint
         self.environment = environment
@@ -38,6 +43,7 @@ public struct CognitoSyncClientConfiguration: Sendable {
         self.maxResponseBytes = maxResponseBytes
         self.maxAttempts = maxAttempts
         self.userAgent = userAgent
+        self.metricsFactory = metricsFactory
     }
 
     /// `cognito-sync-watcher/VERSION (Linux; Swift)`, as every request of ours sends.

@@ -95,6 +95,7 @@ public struct CognitoSyncError: Error, Sendable, CustomStringConvertible {
     /// The failure as the state machine and the scheduler see it.
     public var pollFailure: PollFailure {
         let kind: PollFailure.Kind
+        let cause: PollFailure.Cause
         var retryAfter: Double?
         switch reason {
         case .service(let error):
@@ -109,13 +110,30 @@ public struct CognitoSyncError: Error, Sendable, CustomStringConvertible {
             case .other:
                 kind = error.statusCode >= 500 ? .transient : .lasting
             }
+            switch error.category {
+            case .throttling: cause = .throttled
+            case .authentication: cause = .credentials
+            default: cause = error.statusCode >= 500 ? .serverError : .clientError
+            }
         case .connection(let failure):
             kind = failure.isLasting ? .unreachable : .transient
-        case .timeout, .responseTooLarge, .malformedResponse, .credentialsUnavailable, .cancelled:
+            cause = .network
+        case .timeout, .cancelled:
             kind = .transient
-        case .credentials, .endpoint:
+            cause = .network
+        case .responseTooLarge, .malformedResponse:
+            kind = .transient
+            cause = .malformed
+        case .credentialsUnavailable:
+            kind = .transient
+            cause = .credentials
+        case .credentials:
             kind = .lasting
+            cause = .credentials
+        case .endpoint:
+            kind = .lasting
+            cause = .clientError
         }
-        return PollFailure(kind: kind, code: code, message: message, requestID: requestID, retryAfter: retryAfter)
+        return PollFailure(kind: kind, cause: cause, code: code, message: message, requestID: requestID, retryAfter: retryAfter)
     }
 }

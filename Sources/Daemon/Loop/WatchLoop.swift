@@ -42,6 +42,7 @@ public actor WatchLoop {
     private let scheduler: any LoopScheduler
     private let logger: Logger
     private var random: RandomSource
+    private var metrics: PoolMetrics?
 
     private var entries: [IdentityPoolID: Entry] = [:]
     private var due = Heap<DuePoll>()
@@ -71,6 +72,7 @@ public actor WatchLoop {
         scheduler: any LoopScheduler,
         executor: any LoopExecutor,
         random: any RandomNumberGenerator & Sendable = SplitMix(),
+        metrics: PoolMetrics? = nil,
         logger: Logger
     ) {
         self.configuration = configuration
@@ -81,6 +83,7 @@ public actor WatchLoop {
         self.scheduler = scheduler
         self.executor = executor
         self.random = RandomSource(base: random)
+        self.metrics = metrics
         self.logger = logger
         self.limiter = RequestRateLimiter(rate: configuration.limits.maxRequestsPerSecond)
     }
@@ -137,6 +140,7 @@ public actor WatchLoop {
             entry.pool = pool
             entry.machine.pool = pool
             entries[pool.id] = entry
+            metrics?.track(pool, state: entry.machine.state)
             if inFlight[pool.id] == nil {
                 schedule(pool.id, after: PollSchedule.delay(after: entry.machine.state, settings: pool.settings, using: &random), now: now, onlyIfEarlier: true)
             }
@@ -252,6 +256,11 @@ public actor WatchLoop {
 
         var machine = entry.machine
         let events: [WatchEvent]
+        // Counted whatever happens below, with the state the pool is left in.
+        defer {
+            let failure: PollFailure? = if case .failure(let failure) = result { failure } else { nil }
+            metrics?.recordPoll(of: id, failure: failure, state: entries[id]?.machine.state ?? machine.state)
+        }
         switch result {
         case .success(let details):
             events = machine.observe(details, at: wallNow)
@@ -269,6 +278,7 @@ public actor WatchLoop {
         if !events.isEmpty {
             do {
                 try sink.deliver(events)
+                metrics?.recordEvents(events)
             } catch {
                 // Not accepted: keep the old state, so the same events are derived again at
                 // the next poll. Nothing is lost; the sink sees them again.
@@ -307,6 +317,7 @@ public actor WatchLoop {
         let machine = PoolStateMachine(pool: pool, restoring: state)
         entries[pool.id] = Entry(pool: pool, machine: machine, saved: state)
         tally.add(machine.state, identity: pool.identity)
+        metrics?.track(pool, state: machine.state)
         schedule(pool.id, after: 0, now: scheduler.monotonicNow())
     }
 
@@ -317,6 +328,7 @@ public actor WatchLoop {
         if let entry = entries.removeValue(forKey: id) {
             tally.remove(entry.machine.state, identity: entry.pool.identity)
         }
+        metrics?.forget(id)
     }
 
     private func schedule(_ id: IdentityPoolID, after delay: Double, now: Double, onlyIfEarlier: Bool = false) {

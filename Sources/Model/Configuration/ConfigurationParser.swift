@@ -15,7 +15,8 @@ public enum ConfigurationParser {
 
 /// The keys of each object, for the unknown-key check and its "did you mean" hint.
 enum ConfigurationKeys {
-    static let root = ["aws", "stateDirectory", "limits", "defaults", "pools"]
+    static let root = ["aws", "stateDirectory", "limits", "defaults", "pools", "metrics"]
+    static let metrics = ["listen", "textfile"]
     static let aws = ["region", "endpoint", "profile", "useFIPSEndpoint", "useDualStackEndpoint", "caBundle", "proxy"]
     static let proxy = ["https", "http", "noProxy"]
     static let limits = ["maxRequestsPerSecond", "maxConcurrentPolls", "requestTimeoutSeconds"]
@@ -44,7 +45,9 @@ private extension JSONDocumentReader {
             defaults = settings(fields, base: .standard, path: "defaults")
         }
         let pools = pools(object["pools"], defaults: defaults, aws: aws)
-        return WatcherConfiguration(aws: aws, stateDirectory: stateDirectory, limits: limits, defaults: defaults, pools: pools)
+        let metrics = metricsOptions(object["metrics"], path: "metrics")
+        return WatcherConfiguration(
+            aws: aws, stateDirectory: stateDirectory, limits: limits, defaults: defaults, pools: pools, metrics: metrics)
     }
 
     // MARK: - Sections
@@ -118,6 +121,34 @@ private extension JSONDocumentReader {
         if options.https == nil, options.http == nil {
             report(path, "names no proxy", hint: "set \"https\" (the proxy for AWS's https endpoints), or remove the key")
             return nil
+        }
+        return options
+    }
+
+    private mutating func metricsOptions(_ value: JSONValue?, path: String) -> MetricsOptions {
+        var options = MetricsOptions()
+        guard let value, let object = object(value, path: path) else { return options }
+        checkKeys(object, allowed: ConfigurationKeys.metrics, path: path)
+        if let text = string(object["listen"], path: "\(path).listen") {
+            if let address = ListenAddress(parsing: text) {
+                options.listen = address
+            } else {
+                report("\(path).listen", "'\(text)' is not a host and port to listen on",
+                       hint: "for example \"127.0.0.1:9464\" or \"[::1]:9464\"")
+            }
+        }
+        if let file = absolutePath(object["textfile"], path: "\(path).textfile",
+                                   example: "/var/lib/prometheus/node-exporter/cognito-sync-watcher.prom") {
+            if file.hasSuffix(".prom"), !file.hasSuffix("/.prom") {
+                options.textfile = file
+            } else {
+                report("\(path).textfile", "'\(file)' does not end in .prom, so node_exporter's textfile collector would not read it",
+                       hint: "for example '/var/lib/prometheus/node-exporter/cognito-sync-watcher.prom'")
+            }
+        }
+        if object.isEmpty {
+            report(path, "names neither \"listen\" nor \"textfile\"",
+                   hint: "set \"listen\": \"127.0.0.1:9464\" to serve /metrics, or remove the section")
         }
         return options
     }

@@ -10,19 +10,23 @@ public struct WatcherConfiguration: Sendable, Equatable {
     /// The settings every pool starts from.
     public var defaults: PoolSettings
     public var pools: [WatchedPool]
+    /// Prometheus metrics: an endpoint to scrape, a file for node_exporter, or neither.
+    public var metrics: MetricsOptions
 
     public init(
         aws: AWSOptions = AWSOptions(),
         stateDirectory: String? = nil,
         limits: RequestLimits = RequestLimits(),
         defaults: PoolSettings = .standard,
-        pools: [WatchedPool]
+        pools: [WatchedPool],
+        metrics: MetricsOptions = MetricsOptions()
     ) {
         self.aws = aws
         self.stateDirectory = stateDirectory
         self.limits = limits
         self.defaults = defaults
         self.pools = pools
+        self.metrics = metrics
     }
 
     /// The distinct identities of the pools that name one of their own.

@@ -22,7 +22,25 @@ public struct PollFailure: Error, Sendable, Equatable, Codable, CustomStringConv
         public var requiresAction: Bool { self == .lasting || self == .unreachable }
     }
 
+    /// Where the failure came from, for the `outcome` of the polls metric. The ``Kind`` says how
+    /// to treat a failure; the cause says what an operator looks at.
+    public enum Cause: String, Sendable, Codable, CaseIterable {
+        case throttled
+        /// The service refused the request (a 4xx other than throttling and credentials), or the
+        /// configuration named an endpoint that cannot be used.
+        case clientError = "client_error"
+        /// The service failed (a 5xx).
+        case serverError = "server_error"
+        /// No answer: a connection, TLS or proxy failure, or a timeout.
+        case network
+        /// Credentials missing, refused or expired.
+        case credentials
+        /// An answer that could not be read.
+        case malformed
+    }
+
     public var kind: Kind
+    public var cause: Cause
     /// A short, bounded code safe for a journal field: the AWS error code, or e.g. `HTTP 502`,
     /// `Timeout`, `ConnectionReset`, `MalformedResponse`.
     public var code: String
@@ -33,8 +51,12 @@ public struct PollFailure: Error, Sendable, Equatable, Codable, CustomStringConv
     /// How long the service asked us to wait before the next attempt.
     public var retryAfter: TimeInterval?
 
-    public init(kind: Kind, code: String, message: String, requestID: String? = nil, retryAfter: TimeInterval? = nil) {
+    /// - Parameter cause: where it came from; by default the one its kind usually has.
+    public init(
+        kind: Kind, cause: Cause? = nil, code: String, message: String, requestID: String? = nil, retryAfter: TimeInterval? = nil
+    ) {
         self.kind = kind
+        self.cause = cause ?? Self.usualCause(of: kind)
         self.code = code
         self.message = message
         self.requestID = requestID
@@ -45,5 +67,14 @@ public struct PollFailure: Error, Sendable, Equatable, Codable, CustomStringConv
         var text = "\(code): \(message)"
         if let requestID { text += " (request id \(requestID))" }
         return text
+    }
+
+    private static func usualCause(of kind: Kind) -> Cause {
+        switch kind {
+        case .throttled: .throttled
+        case .transient: .serverError
+        case .lasting: .clientError
+        case .unreachable: .network
+        }
     }
 }

@@ -19,7 +19,7 @@ public struct PoolStateMachine: Sendable {
     public mutating func observe(_ details: BulkPublishDetails, at now: Date) -> [WatchEvent] {
         guard let status = details.status else {
             return observe(
-                PollFailure(kind: .transient, code: "MissingStatus", message: "the response has no BulkPublishStatus"),
+                PollFailure(kind: .transient, cause: .malformed, code: "MissingStatus", message: "the response has no BulkPublishStatus"),
                 at: now
             )
         }

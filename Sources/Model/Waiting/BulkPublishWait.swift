@@ -106,7 +106,7 @@ public struct BulkPublishWait: Sendable {
     /// Feeds the answer of `GetBulkPublishDetails`.
     public mutating func received(_ details: BulkPublishDetails, at now: Date, using random: inout some RandomNumberGenerator) -> WaitStep {
         guard let status = details.status else {
-            return failed(PollFailure(kind: .transient, code: "MissingStatus", message: "the response has no BulkPublishStatus"), at: now, using: &random)
+            return failed(PollFailure(kind: .transient, cause: .malformed, code: "MissingStatus", message: "the response has no BulkPublishStatus"), at: now, using: &random)
         }
         failure = nil
         switch phase {

@@ -5,6 +5,7 @@ import Daemon
 import Foundation
 import Logging
 import Model
+import PrometheusExport
 import Systemd
 #if canImport(Glibc)
 import Glibc
@@ -43,14 +44,25 @@ struct DaemonRunner {
         } catch {
             failStartUp(error.description, errno: EINVAL)
         }
+        var exporter: MetricsExporter?
+        if configuration.metrics.isEnabled {
+            do {
+                exporter = try await MetricsExporter.start(configuration.metrics, logger: logger)
+            } catch {
+                logger.debug("metrics endpoint", metadata: ["cause": "\(error.cause)"])
+                failStartUp(error.description, errno: EADDRINUSE)
+            }
+        }
+        let metricsFactory = exporter?.factory
         let eventLoop = LoopEventLoop()
         var clients = ServiceClients(
             settings: settings, aws: configuration.aws, limits: configuration.limits, environment: environment,
-            identities: configuration.poolIdentities, eventLoopGroup: eventLoop.group, logger: logger)
+            identities: configuration.poolIdentities, eventLoopGroup: eventLoop.group, metricsFactory: metricsFactory, logger: logger)
         var retired: [ServiceClients] = []
         let loop = WatchLoop(
             configuration: configuration, fetcher: clients.fetcher, sink: output.sink,
-            store: store, notifier: notifier, scheduler: eventLoop.scheduler, executor: eventLoop.executor, logger: logger
+            store: store, notifier: notifier, scheduler: eventLoop.scheduler, executor: eventLoop.executor,
+            metrics: exporter.map { exporter in PoolMetrics(factory: exporter.factory) { exporter.changed() } }, logger: logger
         )
         // Restoring thousands of pools' state from a slow disk may outlast TimeoutStartSec=.
         let startupExtension = Task { [notifier] in await StartupTimeoutExtension(notifier: notifier).keepExtending() }
@@ -76,13 +88,16 @@ struct DaemonRunner {
                     retired.append(clients)
                     clients = ServiceClients(
                         settings: newSettings, aws: new.aws, limits: new.limits, environment: environment,
-                        identities: new.poolIdentities, eventLoopGroup: eventLoop.group, logger: logger)
+                        identities: new.poolIdentities, eventLoopGroup: eventLoop.group, metricsFactory: metricsFactory, logger: logger)
                     await loop.reload(configuration: new, fetcher: clients.fetcher)
                 } else {
                     await loop.reload(configuration: new)
                 }
                 if new.stateDirectory != configuration.stateDirectory {
                     logger.warning("stateDirectory changes take effect at the next restart")
+                }
+                if new.metrics != configuration.metrics {
+                    logger.warning("metrics changes take effect at the next restart")
                 }
                 configuration = new
                 notifier.notify([.ready, .status(await loop.statusLine ?? "reloaded")])
@@ -95,6 +110,7 @@ struct DaemonRunner {
         await loop.stop(gracePeriod: gracePeriod)
         for old in retired { await old.shutdown() }
         await clients.shutdown()
+        await exporter?.shutdown()
         await eventLoop.shutdown()
         logger.notice("stopped")
     }

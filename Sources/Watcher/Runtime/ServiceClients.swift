@@ -2,6 +2,7 @@ import AWSClient
 import AWSCore
 import AWSCredentialProviders
 import AWSSigning
+import CoreMetrics
 import Daemon
 import Foundation
 import Logging
@@ -43,7 +44,8 @@ struct ServiceClients {
     /// Builds the clients from settings already resolved.
     init(
         settings: ClientSettings, aws: AWSOptions, limits: RequestLimits, environment: [String: String],
-        identities: Set<PoolIdentity> = [], eventLoopGroup: (any EventLoopGroup)? = nil, logger: Logger
+        identities: Set<PoolIdentity> = [], eventLoopGroup: (any EventLoopGroup)? = nil,
+        metricsFactory: (any MetricsFactory)? = nil, logger: Logger
     ) {
         let timeout = Duration.milliseconds(Int64(limits.requestTimeout * 1000))
         self.settings = settings
@@ -59,17 +61,23 @@ struct ServiceClients {
                 environment: environment,
                 profile: ProfileSelection(configured: identity?.profile ?? aws.profile, environment: environment).name,
                 requestTimeout: timeout,
-                maxAttempts: settings.retry.maxAttempts
+                maxAttempts: settings.retry.maxAttempts,
+                metricsFactory: metricsFactory
             )
             let chain = CredentialChain(environment: credentialEnvironment, transport: transport, profile: identity?.profile ?? aws.profile)
             let source: SourceLoggingCredentials
+            let expiry = metricsFactory.map { factory in
+                CoreMetrics.Gauge(
+                    label: MetricCatalog.credentialsExpiry.name,
+                    dimensions: [("identity", identity.map { "\($0)" } ?? MetricCatalog.defaultIdentity)], factory: factory)
+            }
             if let role = identity?.roleARN {
                 let provider = chain.assuming(role: role)
-                source = SourceLoggingCredentials(identity: identity, logger: logger) {
+                source = SourceLoggingCredentials(identity: identity, expiry: expiry, logger: logger) {
                     ResolvedCredentials(credentials: try await provider.credentials(), provider: provider)
                 }
             } else {
-                source = SourceLoggingCredentials(identity: identity, logger: logger) { try await chain.resolve() }
+                source = SourceLoggingCredentials(identity: identity, expiry: expiry, logger: logger) { try await chain.resolve() }
             }
             let credentials = RefreshingCredentials(provider: source, logger: logger)
             return (CognitoSyncClient(transport: transport, credentials: credentials, configuration: configuration, logger: logger), credentials)
@@ -135,13 +143,19 @@ actor SourceLoggingCredentials: CredentialProvider {
     private let identity: PoolIdentity?
     private let resolve: @Sendable () async throws -> ResolvedCredentials
     private let logger: Logger
+    /// Shows when the credentials expire, when metrics are recorded.
+    private let expiry: CoreMetrics.Gauge?
     private var lastSource: String?
     private var lastWarnings: [String] = []
 
     /// - Parameter identity: a pool's own identity, named in the log lines; nil for the
     ///   configuration's.
-    init(identity: PoolIdentity?, logger: Logger, resolve: @escaping @Sendable () async throws -> ResolvedCredentials) {
+    init(
+        identity: PoolIdentity?, expiry: CoreMetrics.Gauge? = nil, logger: Logger,
+        resolve: @escaping @Sendable () async throws -> ResolvedCredentials
+    ) {
         self.identity = identity
+        self.expiry = expiry
         self.sourceName = identity.map { "\($0)" } ?? "default credential chain"
         self.resolve = resolve
         self.logger = logger
@@ -149,6 +163,10 @@ actor SourceLoggingCredentials: CredentialProvider {
 
     func credentials() async throws -> AWSCredentials {
         let resolved = try await resolve()
+        if let expiry {
+            // Credentials that do not expire show 0: no expiry alert fires for them.
+            expiry.record(resolved.credentials.expiration?.timeIntervalSince1970 ?? 0)
+        }
         if resolved.sourceName != lastSource {
             lastSource = resolved.sourceName
             var metadata: Logger.Metadata = ["source": "\(resolved.sourceName)", "key": "\(resolved.credentials)"]

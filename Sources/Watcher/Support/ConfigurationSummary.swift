@@ -50,14 +50,32 @@ struct ConfigurationSummary {
         if aws.proxy != nil, !settings.network.environmentProxies.isDirect {
             lines.append("                 (instance metadata follows the environment's: " + Self.proxyLine(settings.network.environmentProxies, configured: false) + ")")
         }
+        lines.append("Metrics:         " + metricsLine)
         lines.append("Routes:")
         for region in regions {
             lines.append("  " + routeLine(region: region))
         }
-        for warning in settings.warnings {
+        for warning in settings.warnings + metricsWarnings {
             lines.append("warning: " + warning)
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// `served at http://127.0.0.1:9464/metrics; written to /var/lib/…/cognito-sync-watcher.prom`.
+    private var metricsLine: String {
+        let metrics = configuration.metrics
+        guard metrics.isEnabled else { return "off (see the README's Monitoring section)" }
+        var parts: [String] = []
+        if let listen = metrics.listen { parts.append("served at http://\(listen)/metrics") }
+        if let file = metrics.textfile { parts.append("written to \(file)") }
+        return parts.joined(separator: "; ")
+    }
+
+    /// An endpoint others can reach serves the pools' ids and names to anyone who asks.
+    private var metricsWarnings: [String] {
+        guard let listen = configuration.metrics.listen, !listen.isLoopback else { return [] }
+        return ["metrics.listen \(listen) is reachable from other machines: anyone who can connect reads the pools' ids, names "
+            + "and states; listen on 127.0.0.1 (a local Prometheus or a reverse proxy) or restrict the port with a firewall"]
     }
 
     private var retryLine: String {

@@ -34,7 +34,8 @@ struct LoopHarness {
         store: any PoolStateStore = MemoryStateStore(),
         sink: RecordingSink = RecordingSink(),
         notifier: RecordingNotifier = RecordingNotifier(),
-        scheduler: ManualScheduler = ManualScheduler()
+        scheduler: ManualScheduler = ManualScheduler(),
+        metrics: PoolMetrics? = nil
     ) {
         self.scheduler = scheduler
         self.fetcher = ScriptedFetcher(clock: scheduler, scripts: scripts)
@@ -44,7 +45,7 @@ struct LoopHarness {
         self.loop = WatchLoop(
             configuration: configuration, fetcher: fetcher, sink: sink, store: store, notifier: notifier,
             scheduler: scheduler, executor: QueueExecutor(queue: DispatchQueue(label: "test-loop")),
-            random: SplitMix(state: 42), logger: Self.quiet
+            random: SplitMix(state: 42), metrics: metrics, logger: Self.quiet
         )
     }
 
