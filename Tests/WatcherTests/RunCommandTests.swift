@@ -100,6 +100,36 @@ struct RunCommandTests {
         #expect(saved.allSatisfy { $0.failure == nil })
     }
 
+    /// `--baseline` on a first start: a run that ended before the watcher knew the pool is
+    /// saved as reported and never reported; without the flag the same start reports it.
+    @Test(arguments: [true, false])
+    func aBaselineStartDoesNotReportOldOutcomes(_ baseline: Bool) async throws {
+        let scratch = try ScratchDirectory()
+        let pool = TestPool.id(411)
+        let service = try await SimulatedService.start([TestPool.scripted(pool, name: "old", [(-7200, .inProgress), (-3600, .failed)], failureMessage: "long ago")])
+        defer { Task { await service.shutdown() } }
+        let state = scratch.url.appendingPathComponent("state")
+        let config = try scratch.write("""
+            {"aws": {"endpoint": "\(service.endpoint)"}, "stateDirectory": "\(state.path)",
+             "pools": [{"id": "\(pool)", "name": "old"}]}
+            """, to: "config.json")
+        let daemon = try Watcher.start(["run", "--config", config, "--log-target", "stderr"] + (baseline ? ["--baseline"] : []),
+                                       home: scratch.url, environment: Watcher.demoKeys)
+        let file = state.appendingPathComponent("pools/\(pool.rawValue).json")
+        let deadline = ContinuousClock.now + .seconds(20)
+        while !FileManager.default.fileExists(atPath: file.path), ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        daemon.send(SIGTERM)
+        let output = await daemon.finish(timeout: .seconds(15))
+        #expect(output.status == 0, "\(output)")
+        let saved = try JSONDecoder().decode(PoolState.self, from: Data(contentsOf: file))
+        #expect(saved.lastStatus == .failed)
+        #expect(saved.run?.reported.contains(.finished(.failed)) == true)
+        let reported = output.stderrLines.filter { $0.contains("(old) ") && $0.contains("FAILED") }
+        #expect(reported.count == (baseline ? 0 : 1), "\(output)")
+    }
+
     /// Temporary keys from a shared credentials file that others can read, every log line down
     /// to trace, rejected and expired tokens, a reload: the secret and the session token appear
     /// nowhere, not in stderr and not in the state files, and the open file is warned about.

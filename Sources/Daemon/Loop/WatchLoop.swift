@@ -43,6 +43,8 @@ public actor WatchLoop {
     private let logger: Logger
     private var random: RandomSource
     private var metrics: PoolMetrics?
+    /// Whether pools without saved state start from what AWS shows (see ``PoolStateMachine``).
+    private let baseline: Bool
 
     private var entries: [IdentityPoolID: Entry] = [:]
     private var due = Heap<DuePoll>()
@@ -72,6 +74,7 @@ public actor WatchLoop {
         scheduler: any LoopScheduler,
         executor: any LoopExecutor,
         random: any RandomNumberGenerator & Sendable = SplitMix(),
+        baseline: Bool = false,
         metrics: PoolMetrics? = nil,
         logger: Logger
     ) {
@@ -84,6 +87,7 @@ public actor WatchLoop {
         self.executor = executor
         self.random = RandomSource(base: random)
         self.metrics = metrics
+        self.baseline = baseline
         self.logger = logger
         self.limiter = RequestRateLimiter(rate: configuration.limits.maxRequestsPerSecond)
     }
@@ -314,7 +318,7 @@ public actor WatchLoop {
     // MARK: - Scheduling
 
     private func add(_ pool: WatchedPool, restoring state: PoolState?) {
-        let machine = PoolStateMachine(pool: pool, restoring: state)
+        let machine = PoolStateMachine(pool: pool, restoring: state, baseline: baseline)
         entries[pool.id] = Entry(pool: pool, machine: machine, saved: state)
         tally.add(machine.state, identity: pool.identity)
         metrics?.track(pool, state: machine.state)

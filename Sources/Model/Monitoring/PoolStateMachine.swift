@@ -8,11 +8,17 @@ public import Foundation
 public struct PoolStateMachine: Sendable {
     public var pool: WatchedPool
     public private(set) var state: PoolState
+    /// Until the first successful poll of a pool never seen before: a run found already
+    /// finished is recorded as reported, not reported (a first start on pools with a history).
+    private var baselinePending: Bool
 
     /// Starts from persisted state, or from nothing for a pool never seen before.
-    public init(pool: WatchedPool, restoring state: PoolState? = nil) {
+    /// - Parameter baseline: for a pool never seen before, take the first answer as known: a run
+    ///   that had already finished is not news. A run in progress is reported as usual.
+    public init(pool: WatchedPool, restoring state: PoolState? = nil, baseline: Bool = false) {
         self.pool = pool
         self.state = state ?? PoolState()
+        baselinePending = baseline && state == nil
     }
 
     /// Feeds a successful poll.
@@ -50,6 +56,7 @@ public struct PoolStateMachine: Sendable {
         }
         state.lastStatus = status
         state.lastObservedAt = now
+        baselinePending = false
         return events
     }
 
@@ -136,7 +143,10 @@ public struct PoolStateMachine: Sendable {
             }
         case .succeeded, .failed:
             let milestone = Milestone.finished(status)
-            if !run.reported.contains(milestone) {
+            if baselinePending, !isSameRun {
+                // Finished before the watcher knew the pool: recorded, so it is never reported.
+                run.reported.formUnion([.started, milestone])
+            } else if !run.reported.contains(milestone) {
                 if run.hasFinished {
                     events += anomaly(
                         .outcomeChanged, in: &run, at: now, status: status,

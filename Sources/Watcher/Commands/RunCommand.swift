@@ -25,6 +25,11 @@ struct RunCommand: AsyncParsableCommand {
     @Option(name: .shortAndLong, help: ArgumentHelp("The configuration file (default: $CONFIGURATION_DIRECTORY/config.json, else /etc/cognito-sync-watcher/config.json).", valueName: "path"))
     var config: String?
 
+    @Flag(help: ArgumentHelp(
+        "Take what AWS shows as known for pools without saved state: a run that had already finished is recorded, not reported.",
+        discussion: "For the first start on pools that have run bulk publishes before: their last outcomes are not news."))
+    var baseline = false
+
     @OptionGroup var aws: AWSOptionGroup
     @OptionGroup var output: OutputOptionGroup
 
@@ -36,7 +41,7 @@ struct RunCommand: AsyncParsableCommand {
         let runner = DaemonRunner(
             configurationPath: config ?? ConfigurationFile.defaultPath(environment: environment),
             awsOverrides: aws, output: destination, environment: environment,
-            notifier: SystemdNotifier(logger: logger), logger: logger
+            notifier: SystemdNotifier(logger: logger), logger: logger, baseline: baseline
         )
         try await runner.run()
     }

@@ -25,6 +25,8 @@ struct DaemonRunner {
     var environment: [String: String]
     var notifier: any ServiceNotifier
     var logger: Logger
+    /// Pools without saved state start from what AWS shows (`run --baseline`).
+    var baseline = false
     /// How long polls in flight may take to finish at shutdown before they are cancelled.
     var gracePeriod: Duration = .seconds(10)
 
@@ -62,7 +64,7 @@ struct DaemonRunner {
         let loop = WatchLoop(
             configuration: configuration, fetcher: clients.fetcher, sink: output.sink,
             store: store, notifier: notifier, scheduler: eventLoop.scheduler, executor: eventLoop.executor,
-            metrics: exporter.map { exporter in PoolMetrics(factory: exporter.factory) { exporter.changed() } }, logger: logger
+            baseline: baseline, metrics: exporter.map { exporter in PoolMetrics(factory: exporter.factory) { exporter.changed() } }, logger: logger
         )
         // Restoring thousands of pools' state from a slow disk may outlast TimeoutStartSec=.
         let startupExtension = Task { [notifier] in await StartupTimeoutExtension(notifier: notifier).keepExtending() }
