@@ -79,7 +79,7 @@ struct ConfigurationParserTests {
         ("[]", "$: the configuration must be a JSON object, not an array"),
         (#"{"pools": ["\#(id1)"], "pool": []}"#, "pool: unknown key (did you mean 'pools'?)"),
         (#"{"pools": [{"id": "\#(id1)", "stallAfterSecond": 60}]}"#, "pools[0].stallAfterSecond: unknown key (did you mean 'stallAfterSeconds'?)"),
-        (#"{"pools": ["\#(id1)"], "colour": "red"}"#, "colour: unknown key (allowed here: aws, stateDirectory, limits, defaults, pools, metrics)"),
+        (#"{"pools": ["\#(id1)"], "colour": "red"}"#, "colour: unknown key (allowed here: aws, stateDirectory, limits, defaults, pools, metrics, hooks)"),
         ("{}", "pools: is missing"),
         (#"{"pools": []}"#, "pools: is empty: there is nothing to watch"),
         (#"{"pools": {}}"#, "pools: must be an array, not an object"),

@@ -15,7 +15,7 @@ public enum ConfigurationParser {
 
 /// The keys of each object, for the unknown-key check and its "did you mean" hint.
 enum ConfigurationKeys {
-    static let root = ["aws", "stateDirectory", "limits", "defaults", "pools", "metrics"]
+    static let root = ["aws", "stateDirectory", "limits", "defaults", "pools", "metrics", "hooks"]
     static let metrics = ["listen", "textfile"]
     static let aws = ["region", "endpoint", "profile", "useFIPSEndpoint", "useDualStackEndpoint", "caBundle", "proxy"]
     static let proxy = ["https", "http", "noProxy"]
@@ -46,8 +46,10 @@ private extension JSONDocumentReader {
         }
         let pools = pools(object["pools"], defaults: defaults, aws: aws)
         let metrics = metricsOptions(object["metrics"], path: "metrics")
+        let hooks = hookSettings(object["hooks"], path: "hooks")
         return WatcherConfiguration(
-            aws: aws, stateDirectory: stateDirectory, limits: limits, defaults: defaults, pools: pools, metrics: metrics)
+            aws: aws, stateDirectory: stateDirectory, limits: limits, defaults: defaults, pools: pools, metrics: metrics,
+            hooks: hooks)
     }
 
     // MARK: - Sections

@@ -12,6 +12,8 @@ public struct WatcherConfiguration: Sendable, Equatable {
     public var pools: [WatchedPool]
     /// Prometheus metrics: an endpoint to scrape, a file for node_exporter, or neither.
     public var metrics: MetricsOptions
+    /// The commands run on events, and how they are retried.
+    public var hooks: HookSettings
 
     public init(
         aws: AWSOptions = AWSOptions(),
@@ -19,7 +21,8 @@ public struct WatcherConfiguration: Sendable, Equatable {
         limits: RequestLimits = RequestLimits(),
         defaults: PoolSettings = .standard,
         pools: [WatchedPool],
-        metrics: MetricsOptions = MetricsOptions()
+        metrics: MetricsOptions = MetricsOptions(),
+        hooks: HookSettings = HookSettings()
     ) {
         self.aws = aws
         self.stateDirectory = stateDirectory
@@ -27,6 +30,7 @@ public struct WatcherConfiguration: Sendable, Equatable {
         self.defaults = defaults
         self.pools = pools
         self.metrics = metrics
+        self.hooks = hooks
     }
 
     /// The distinct identities of the pools that name one of their own.
