@@ -68,6 +68,14 @@ let package = Package(
                 .product(name: "SwiftASN1", package: "swift-asn1"),
             ]
         ),
+        // Helper programs (credential_process, event hooks) run without a shell, killed on timeout.
+        .target(
+            name: "HelperProcess",
+            dependencies: [
+                .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "SystemPackage", package: "swift-system"),
+            ]
+        ),
         // Where credentials come from: botocore's provider chain, STS roles, web identity,
         // IAM Identity Center, credential_process, the metadata services.
         .target(
@@ -76,13 +84,12 @@ let package = Package(
                 "Model",
                 "AWSSigning",
                 "AWSCore",
+                "HelperProcess",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
-                .product(name: "Subprocess", package: "swift-subprocess"),
-                .product(name: "SystemPackage", package: "swift-system"),
             ]
         ),
         // The Cognito Sync client: one call with its signing, retries and errors.
@@ -124,6 +131,7 @@ let package = Package(
                 "AWSClient",
                 "AWSCore",
                 "AWSCredentialProviders",
+                "HelperProcess",
                 .product(name: "HeapModule", package: "swift-collections"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),

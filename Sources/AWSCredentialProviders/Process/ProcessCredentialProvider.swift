@@ -1,5 +1,6 @@
 import AWSCore
 import Foundation
+import HelperProcess
 public import AWSSigning
 
 /// Credentials printed by a helper program: the profile's `credential_process`, run as botocore's
@@ -58,16 +59,16 @@ public struct ProcessCredentialProvider: CredentialProvider {
             throw failure("credential_process is empty")
         }
         let executable = try locate(program)
-        let outcome: CredentialProcessRunner.Outcome
+        let outcome: HelperProcess.Outcome
         do {
-            outcome = try await CredentialProcessRunner.run(
+            outcome = try await HelperProcess.run(
                 executable: executable, arguments: Array(words.dropFirst()), environment: environment,
-                timeout: timeout, stdoutLimit: Self.stdoutLimit, stderrLimit: Self.stderrQuoteLimit)
-        } catch CredentialProcessRunner.Failure.launchFailed {
+                output: .separate(stdoutLimit: Self.stdoutLimit, stderrLimit: Self.stderrQuoteLimit), timeout: timeout)
+        } catch HelperProcess.Failure.launchFailed {
             throw failure("could not start \(program)")
-        } catch CredentialProcessRunner.Failure.timedOut {
+        } catch HelperProcess.Failure.timedOut {
             throw failure("\(program) did not finish within \(timeout.formattedSeconds) and was stopped")
-        } catch CredentialProcessRunner.Failure.stdoutTooLarge {
+        } catch HelperProcess.Failure.stdoutTooLarge {
             throw failure("\(program) printed more than \(Self.stdoutLimit / 1024) KiB and was stopped")
         }
         guard !outcome.exitedBySignal else {
