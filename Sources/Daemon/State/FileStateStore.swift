@@ -1,12 +1,5 @@
 public import Foundation
 public import Model
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// Per-pool state as one JSON file per pool under `<directory>/pools/`.
 ///
@@ -86,45 +79,7 @@ public struct FileStateStore: PoolStateStore {
         }
         let target = poolsDirectory.appendingPathComponent(pool.rawValue + ".json")
         let temporary = poolsDirectory.appendingPathComponent(".\(pool.rawValue).json.tmp")
-        try Self.writeSynced(data, to: temporary.path)
-        guard rename(temporary.path, target.path) == 0 else {
-            let error = Self.errnoText()
-            unlink(temporary.path)
-            throw StateStoreError("cannot replace \(target.path): \(error)")
-        }
-        try Self.syncDirectory(poolsDirectory.path)
-    }
-
-    private static func writeSynced(_ data: Data, to path: String) throws {
-        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
-        guard descriptor >= 0 else { throw StateStoreError("cannot write \(path): \(errnoText())") }
-        defer { close(descriptor) }
-        let written = data.withUnsafeBytes { buffer -> Int in
-            var offset = 0
-            while offset < buffer.count {
-                let result = write(descriptor, buffer.baseAddress.map { $0 + offset }, buffer.count - offset)
-                if result < 0 {
-                    if errno == EINTR { continue }
-                    return -1
-                }
-                offset += result
-            }
-            return offset
-        }
-        guard written == data.count, fsync(descriptor) == 0 else {
-            throw StateStoreError("cannot write \(path): \(errnoText())")
-        }
-    }
-
-    private static func syncDirectory(_ path: String) throws {
-        let descriptor = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard descriptor >= 0 else { throw StateStoreError("cannot open \(path): \(errnoText())") }
-        defer { close(descriptor) }
-        guard fsync(descriptor) == 0 else { throw StateStoreError("cannot sync \(path): \(errnoText())") }
-    }
-
-    private static func errnoText() -> String {
-        String(cString: strerror(errno))
+        try DurableFile.replace(target, with: data, temporary: temporary)
     }
 
     private static func describe(_ error: any Error) -> String {

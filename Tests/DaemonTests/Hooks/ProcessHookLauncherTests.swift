@@ -1,0 +1,90 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+import Daemon
+import Foundation
+import Model
+import Testing
+
+/// Real processes: what a hook gets on stdin and in its environment, how its end is reported,
+/// and that a timeout kills the script and what it started.
+struct ProcessHookLauncherTests {
+    private func script(_ body: String, in directory: TemporaryDirectory) throws -> HookCommand {
+        let path = directory.url.appendingPathComponent("hook-\(UUID().uuidString)").path
+        try Data("#!/bin/sh\n\(body)\n".utf8).write(to: URL(fileURLWithPath: path))
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: path)
+        return HookCommand(executable: path, arguments: ["--team", "data with spaces"])
+    }
+
+    private func input(_ text: String, in directory: TemporaryDirectory) throws -> String {
+        let path = directory.url.appendingPathComponent("input.json").path
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        return path
+    }
+
+    @Test func theHookReadsItsInputArgumentsAndEnvironmentAndItsStatusCounts() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let command = try script(#"""
+            printf 'args:%s|%s\n' "$1" "$2"
+            printf 'event:%s\n' "$CSW_EVENT"
+            printf 'stdin:%s\n' "$(cat)"
+            echo 'on stderr' >&2
+            exit 3
+            """#, in: directory)
+        let result = await ProcessHookLauncher().run(
+            command, environment: ["CSW_EVENT": "failed", "PATH": "/usr/bin:/bin"],
+            inputPath: try input(#"{"event":"failed"}"#, in: directory), timeout: 20)
+        #expect(result == .exited(status: 3, output: "args:--team|data with spaces\nevent:failed\nstdin:{\"event\":\"failed\"}\non stderr\n"))
+        #expect(!result.succeeded)
+    }
+
+    @Test func aHookPastItsTimeoutIsKilledWithWhatItStarted() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let pidFile = directory.url.appendingPathComponent("child.pid").path
+        let command = try script("sleep 600 &\necho $! > '\(pidFile)'\nwait", in: directory)
+        let result = await ProcessHookLauncher().run(command, environment: [:], inputPath: try input("{}", in: directory), timeout: 1)
+        #expect(result == .timedOut)
+        let childText = try String(contentsOfFile: pidFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        let child = try #require(Int32(childText))
+        #expect(await Self.ends(child, within: .seconds(10)), "the hook's child (sleep, pid \(child)) outlived the timeout")
+    }
+
+    @Test func aHookThatLeavesABackgroundProcessIsDoneWhenItExits() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let pidFile = directory.url.appendingPathComponent("child.pid").path
+        // The background sleep inherits the output pipe and keeps it open.
+        let command = try script("sleep 600 &\necho $! > '\(pidFile)'\necho started", in: directory)
+        let result = await ProcessHookLauncher().run(command, environment: [:], inputPath: try input("{}", in: directory), timeout: 30)
+        #expect(result == .exited(status: 0, output: "started\n"))
+        if let child = Int32((try? String(contentsOfFile: pidFile, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "") {
+            kill(child, SIGKILL)
+        }
+    }
+
+    @Test func aMissingProgramCannotStart() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let missing = HookCommand(executable: directory.url.appendingPathComponent("missing").path)
+        let result = await ProcessHookLauncher().run(missing, environment: [:], inputPath: try input("{}", in: directory), timeout: 5)
+        #expect(result == .couldNotStart)
+        #expect(result.summary(timeout: 5, executable: missing.executable).hasPrefix("could not be started: check that \(missing.executable) exists"))
+    }
+
+    /// Whether process `pid` is gone (or a zombie) before `deadline` passes.
+    private static func ends(_ pid: Int32, within deadline: Duration) async -> Bool {
+        let clock = ContinuousClock()
+        let end = clock.now.advanced(by: deadline)
+        while clock.now < end {
+            let stat = (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)) ?? ""
+            // Field 3 is the state; Z is a zombie: killed, waiting for its parent (init) to reap it.
+            if stat.isEmpty || stat.split(separator: " ").dropFirst(2).first == "Z" { return true }
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        return false
+    }
+}
