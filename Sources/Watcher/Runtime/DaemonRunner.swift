@@ -56,18 +56,34 @@ struct DaemonRunner {
             }
         }
         let metricsFactory = exporter?.factory
+        let hookSettings = CurrentHookSettings(configuration.hooks)
+        let spool: FileHookSpool
+        do {
+            spool = try FileHookSpool(stateDirectory: store.directory)
+        } catch {
+            failStartUp("\(error)", errno: EACCES)
+        }
+        // Hooks run in their own actor; the loop only spools their events (HookEventSink).
+        let hooks = HookRunner(
+            spool: spool, launcher: ProcessHookLauncher(), settings: hookSettings, environment: environment, logger: logger)
+        let sink = CompositeEventSink([
+            output.sink,
+            HookEventSink(spool: spool, settings: hookSettings) { added in Task { await hooks.enqueue(added) } },
+        ])
         let eventLoop = LoopEventLoop()
         var clients = ServiceClients(
             settings: settings, aws: configuration.aws, limits: configuration.limits, environment: environment,
             identities: configuration.poolIdentities, eventLoopGroup: eventLoop.group, metricsFactory: metricsFactory, logger: logger)
         var retired: [ServiceClients] = []
         let loop = WatchLoop(
-            configuration: configuration, fetcher: clients.fetcher, sink: output.sink,
+            configuration: configuration, fetcher: clients.fetcher, sink: sink,
             store: store, notifier: notifier, scheduler: eventLoop.scheduler, executor: eventLoop.executor,
             baseline: baseline, metrics: exporter.map { exporter in PoolMetrics(factory: exporter.factory) { exporter.changed() } }, logger: logger
         )
         // Restoring thousands of pools' state from a slow disk may outlast TimeoutStartSec=.
         let startupExtension = Task { [notifier] in await StartupTimeoutExtension(notifier: notifier).keepExtending() }
+        warnAboutHookPrograms(configuration.hooks)
+        await hooks.start()
         await loop.start()
         startupExtension.cancel()
         notifier.notify([.ready, .status(await loop.statusLine ?? "started")])
@@ -95,6 +111,11 @@ struct DaemonRunner {
                 } else {
                     await loop.reload(configuration: new)
                 }
+                if new.hooks != configuration.hooks {
+                    hookSettings.replace(with: new.hooks)
+                    warnAboutHookPrograms(new.hooks)
+                    logger.notice("hooks changed", metadata: ["hooks": "\(Self.describe(new.hooks))"])
+                }
                 if new.stateDirectory != configuration.stateDirectory {
                     logger.warning("stateDirectory changes take effect at the next restart")
                 }
@@ -110,11 +131,25 @@ struct DaemonRunner {
         }
         notifier.notify([.stopping])
         await loop.stop(gracePeriod: gracePeriod)
+        // Hooks under way are killed; their events stay spooled for the next start.
+        await hooks.stop()
         for old in retired { await old.shutdown() }
         await clients.shutdown()
         await exporter?.shutdown()
         await eventLoop.shutdown()
         logger.notice("stopped")
+    }
+
+    private func warnAboutHookPrograms(_ settings: HookSettings) {
+        for warning in HookProgramCheck.warnings(settings) {
+            logger.warning("\(warning)")
+        }
+    }
+
+    /// `failed, stalled` or `none`: which events have hooks now.
+    private static func describe(_ settings: HookSettings) -> String {
+        let kinds = HookSettings.hookableKinds.filter { settings.commands[$0] != nil }.map(\.rawValue)
+        return kinds.isEmpty ? "none" : kinds.joined(separator: ", ")
     }
 
     private func loadForStartUp() throws -> WatcherConfiguration {

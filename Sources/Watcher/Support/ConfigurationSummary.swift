@@ -51,11 +51,12 @@ struct ConfigurationSummary {
             lines.append("                 (instance metadata follows the environment's: " + Self.proxyLine(settings.network.environmentProxies, configured: false) + ")")
         }
         lines.append("Metrics:         " + metricsLine)
+        lines.append(contentsOf: hookLines)
         lines.append("Routes:")
         for region in regions {
             lines.append("  " + routeLine(region: region))
         }
-        for warning in settings.warnings + metricsWarnings {
+        for warning in settings.warnings + metricsWarnings + HookProgramCheck.warnings(configuration.hooks) {
             lines.append("warning: " + warning)
         }
         return lines.joined(separator: "\n")
@@ -76,6 +77,22 @@ struct ConfigurationSummary {
         guard let listen = configuration.metrics.listen, !listen.isLoopback else { return [] }
         return ["metrics.listen \(listen) is reachable from other machines: anyone who can connect reads the pools' ids, names "
             + "and states; listen on 127.0.0.1 (a local Prometheus or a reverse proxy) or restrict the port with a firewall"]
+    }
+
+    /// `Hooks:  failed: /usr/local/bin/page-oncall --team data`, one line per event, then how
+    /// each run is bounded and retried.
+    private var hookLines: [String] {
+        let hooks = configuration.hooks
+        guard !hooks.commands.isEmpty else { return ["Hooks:           none"] }
+        var lines: [String] = []
+        for kind in HookSettings.hookableKinds {
+            guard let command = hooks.commands[kind] else { continue }
+            lines.append((lines.isEmpty ? "Hooks:           " : "                 ") + "\(kind.rawValue): \(command.displayed)")
+        }
+        let waits = hooks.retrySchedule.delays.map { EventText.duration($0) }
+        lines.append("                 each run at most \(EventText.duration(hooks.timeout)), \(hooks.attempts) attempt\(hooks.attempts == 1 ? "" : "s")"
+            + (waits.isEmpty ? "" : " (retried after " + waits.joined(separator: ", ") + ")"))
+        return lines
     }
 
     private var retryLine: String {
