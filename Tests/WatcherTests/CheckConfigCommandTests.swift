@@ -38,6 +38,31 @@ struct CheckConfigCommandTests {
         #expect(output.stderr.contains(problem), "\(output)")
     }
 
+    @Test func theHooksAreShownWithoutTheirTokensAndAMissingProgramIsWarnedAbout() async throws {
+        let missing = scratch.url.appendingPathComponent("page-oncall").path
+        let path = try scratch.write("""
+            {"pools": ["us-east-1:0000aaaa-1111-4222-8333-000000000301"],
+             "hooks": {"failed": ["\(missing)", "--team", "data"],
+                       "stalled": ["/bin/true", "https://hooks.example.com/services/T0/B0/SECRETTOKEN"], "attempts": 3}}
+            """, to: "config.json")
+        let output = try await Watcher.run(["check-config", path], home: scratch.url)
+        #expect(output.status == 0, "\(output)")
+        #expect(output.stdoutLines.contains("Hooks:           failed: \(missing) --team data"), "\(output)")
+        #expect(output.stdoutLines.contains("                 stalled: /bin/true https://hooks.example.com/…"), "\(output)")
+        #expect(output.stdoutLines.contains("                 each run at most 30s, 3 attempts (retried after 10s, 20s)"), "\(output)")
+        #expect(output.stdoutLines.contains("warning: hooks.failed: \(missing) does not exist; install it, or correct the path"), "\(output)")
+        #expect(!output.stdout.contains("SECRETTOKEN"))
+    }
+
+    @Test func aHookGivenAsOneStringExitsTwoNamingTheKey() async throws {
+        let path = try scratch.write("""
+            {"pools": ["us-east-1:0000aaaa-1111-4222-8333-000000000301"], "hooks": {"failed": "/usr/local/bin/page-oncall --team data"}}
+            """, to: "config.json")
+        let output = try await Watcher.run(["check-config", path], home: scratch.url)
+        #expect(output.status == 2, "\(output)")
+        #expect(output.stderr.contains("hooks.failed: must be an array of strings"), "\(output)")
+    }
+
     @Test func aMissingFileExitsTwoSayingWhatToPass() async throws {
         let output = try await Watcher.run(["check-config", scratch.url.appendingPathComponent("absent.json").path], home: scratch.url)
         #expect(output.status == 2, "\(output)")
