@@ -46,6 +46,8 @@ struct DeployTests {
         #expect(try mode("/etc/systemd/system/cognito-sync-watcher.service") == 0o644)
         #expect(try mode("/etc/systemd/system/cognito-sync-watcher-alert.service") == 0o644)
         #expect(try mode("/usr/local/lib/cognito-sync-watcher/alert-on-failed") == 0o755)
+        #expect(try mode("/usr/local/lib/cognito-sync-watcher/hooks/post-webhook") == 0o755)
+        #expect(try mode("/usr/local/lib/cognito-sync-watcher/hooks/send-mail") == 0o755)
         #expect(try mode("/usr/local/lib/systemd/catalog/cognito-sync-watcher.catalog") == 0o644)
         #expect(try mode("/usr/local/share/doc/cognito-sync-watcher/README.md") == 0o644)
         #expect(try mode("/etc/cognito-sync-watcher/config.json") == 0o644)

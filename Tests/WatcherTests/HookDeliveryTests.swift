@@ -5,6 +5,7 @@ import Musl
 #endif
 import Foundation
 import Model
+import ProcessSupport
 import Simulator
 import Testing
 
@@ -36,7 +37,8 @@ struct HookDeliveryTests {
             block = scratch.url.appendingPathComponent("block")
             // Each run writes its variables, whether it saw the AWS secret, and its stdin to a file
             // of its own (named after its pid, which is also its process group).
-            let hook = try scratch.write(#"""
+            let hook = scratch.url.appendingPathComponent("hook.sh").path
+            try ExecutableScript.write(#"""
                 #!/bin/sh
                 record="$1/run-$$"
                 {
@@ -48,8 +50,7 @@ struct HookDeliveryTests {
                 mv "$record.tmp" "$record"
                 if [ -e "$2" ]; then exec sleep 600; fi
                 echo "hook saw $CSW_EVENT"
-                """#, to: "hook.sh")
-            try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: hook)
+                """# + "\n", to: hook)
             hooks = #"{"failed": ["\#(hook)", "\#(runs.path)", "\#(block.path)"], "timeoutSeconds": 120}"#
             config = scratch.url.appendingPathComponent("config.json").path
             try writeConfig(hooks: hooks)

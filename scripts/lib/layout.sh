@@ -4,9 +4,9 @@
 #
 #   layout_install DESTDIR PREFIX UNITDIR   installs under DESTDIR the units (into UNITDIR: /etc/systemd/system
 #                                           for scripts/install, /usr/lib/systemd/system for the package),
-#                                           the alert script, the message catalog, and the README, the
-#                                           network drop-in and the Prometheus alert rules and Grafana
-#                                           dashboard as documentation, with the /usr/local paths in
+#                                           the alert script, the example hooks, the message catalog, and
+#                                           the README, the network drop-in and the Prometheus alert rules
+#                                           and Grafana dashboard as documentation, with the /usr/local paths in
 #                                           the units and the catalog changed to PREFIX's
 #   layout_put MODE SOURCE TARGET           one file (TARGET under DESTDIR), with PREFIX applied
 #   systemd_major                           this machine's systemd version number, e.g. 252 (0 if none)
@@ -37,6 +37,11 @@ layout_install() {
     layout_put 0644 deploy/systemd/cognito-sync-watcher.service "$unitdir/cognito-sync-watcher.service"
     layout_put 0644 deploy/systemd/cognito-sync-watcher-alert.service "$unitdir/cognito-sync-watcher-alert.service"
     layout_put 0755 deploy/systemd/alert-on-failed "$LAYOUT_PREFIX/lib/cognito-sync-watcher/alert-on-failed"
+    # The example hooks are programs that a configuration names by path, so they go under lib/
+    # beside the alert script, not under share/doc/…/examples: documentation may be left out
+    # (dpkg's path-exclude in minimal images), and a hook gone with it would fail every event.
+    layout_put 0755 deploy/hooks/post-webhook "$LAYOUT_PREFIX/lib/cognito-sync-watcher/hooks/post-webhook"
+    layout_put 0755 deploy/hooks/send-mail "$LAYOUT_PREFIX/lib/cognito-sync-watcher/hooks/send-mail"
     layout_put 0644 deploy/systemd/cognito-sync-watcher.catalog "$LAYOUT_PREFIX/lib/systemd/catalog/cognito-sync-watcher.catalog"
     layout_put 0644 README.md "$LAYOUT_DOC/README.md"
     layout_put 0644 deploy/systemd/network.conf "$LAYOUT_DOC/network.conf"

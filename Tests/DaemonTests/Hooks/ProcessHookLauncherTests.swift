@@ -6,6 +6,7 @@ import Musl
 import Daemon
 import Foundation
 import Model
+import ProcessSupport
 import Testing
 
 /// Real processes: what a hook gets on stdin and in its environment, how its end is reported,
@@ -13,8 +14,7 @@ import Testing
 struct ProcessHookLauncherTests {
     private func script(_ body: String, in directory: TemporaryDirectory) throws -> HookCommand {
         let path = directory.url.appendingPathComponent("hook-\(UUID().uuidString)").path
-        try Data("#!/bin/sh\n\(body)\n".utf8).write(to: URL(fileURLWithPath: path))
-        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: path)
+        try ExecutableScript.write("#!/bin/sh\n\(body)\n", to: path)
         return HookCommand(executable: path, arguments: ["--team", "data with spaces"])
     }
 
