@@ -26,6 +26,8 @@ struct ConfigurationParserTests {
         #expect(configuration.pools[1].settings.idleInterval == 600, "inherited from defaults")
         // The default credential chain: a new user's `[default]` profile, instance metadata, …
         #expect(configuration.aws.profile == nil)
+        // Every hooks key shown, none set: no command runs until one is configured.
+        #expect(configuration.hooks == HookSettings())
     }
 
     @Test func poolsMayNameIdentitiesOfTheirOwn() throws {

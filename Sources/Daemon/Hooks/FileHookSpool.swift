@@ -39,8 +39,12 @@ public struct FileHookSpool: HookSpool {
     public func add(_ payload: HookPayload) throws -> SpooledHook {
         let hook = SpooledHook(name: Self.fileName(for: payload.eventId), payload: payload)
         let file = directory.appendingPathComponent(hook.name)
-        // Already waiting: the same event derived again (its state not yet saved) runs once.
-        if FileManager.default.fileExists(atPath: file.path) { return hook }
+        // Already waiting: the same event derived again (its state not yet saved) runs once, and
+        // with what was spooled first, so its variables agree with the stdin it reads.
+        if FileManager.default.fileExists(atPath: file.path) {
+            let stored = (try? Data(contentsOf: file)).flatMap { try? JSONDecoder().decode(HookPayload.self, from: $0) }
+            return SpooledHook(name: hook.name, payload: stored ?? payload)
+        }
         let data: Data
         do {
             data = try payload.json()

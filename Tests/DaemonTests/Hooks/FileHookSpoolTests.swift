@@ -27,7 +27,7 @@ struct FileHookSpoolTests {
         let first = try spool.add(HookPayload(again))
         again.observedAt += 30
         let second = try spool.add(HookPayload(again))
-        #expect(first.name == second.name)
+        #expect(first == second, "the entry as first spooled")
         #expect(spool.pending().hooks == [first], "the first one is kept, unchanged")
     }
 
