@@ -41,29 +41,29 @@ struct ProcessHookLauncherTests {
         #expect(!result.succeeded)
     }
 
-    @Test func aHookPastItsTimeoutIsKilledWithWhatItStarted() async throws {
+    /// Runs a hook that starts `sleep 600` in the background (holding the output pipe), then
+    /// runs `rest`; returns how it ended and the pid of the sleep.
+    private func runWithBackgroundChild(then rest: String, timeout: Double) async throws -> (HookRunResult, child: Int32) {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let pidFile = directory.url.appendingPathComponent("child.pid").path
-        let command = try script("sleep 600 &\necho $! > '\(pidFile)'\nwait", in: directory)
-        let result = await ProcessHookLauncher().run(command, environment: [:], inputPath: try input("{}", in: directory), timeout: 1)
+        let command = try script("sleep 600 &\necho $! > '\(pidFile)'\n\(rest)", in: directory)
+        let result = await ProcessHookLauncher().run(command, environment: [:], inputPath: try input("{}", in: directory), timeout: timeout)
+        let child = try #require(Int32(try String(contentsOfFile: pidFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
+        return (result, child)
+    }
+
+    @Test func aHookPastItsTimeoutIsKilledWithWhatItStarted() async throws {
+        // 3 s: time enough for the shell to start its child on a busy machine before the kill.
+        let (result, child) = try await runWithBackgroundChild(then: "wait", timeout: 3)
         #expect(result == .timedOut)
-        let childText = try String(contentsOfFile: pidFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
-        let child = try #require(Int32(childText))
         #expect(await Self.ends(child, within: .seconds(10)), "the hook's child (sleep, pid \(child)) outlived the timeout")
     }
 
     @Test func aHookThatLeavesABackgroundProcessIsDoneWhenItExits() async throws {
-        let directory = try TemporaryDirectory()
-        defer { directory.remove() }
-        let pidFile = directory.url.appendingPathComponent("child.pid").path
-        // The background sleep inherits the output pipe and keeps it open.
-        let command = try script("sleep 600 &\necho $! > '\(pidFile)'\necho started", in: directory)
-        let result = await ProcessHookLauncher().run(command, environment: [:], inputPath: try input("{}", in: directory), timeout: 30)
+        let (result, child) = try await runWithBackgroundChild(then: "echo started", timeout: 30)
+        kill(child, SIGKILL)
         #expect(result == .exited(status: 0, output: "started\n"))
-        if let child = Int32((try? String(contentsOfFile: pidFile, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "") {
-            kill(child, SIGKILL)
-        }
     }
 
     @Test func aMissingProgramCannotStart() async throws {
