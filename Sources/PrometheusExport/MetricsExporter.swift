@@ -6,13 +6,13 @@ import Prometheus
 /// The daemon's metrics as the configuration asks for them: a registry that swift-metrics
 /// records into, served on an endpoint, written to a file, or both.
 public final class MetricsExporter: Sendable {
-    /// What the daemon's code records with.
-    public let factory: any MetricsFactory
     /// The endpoint, when `metrics.listen` is set.
     public let endpoint: MetricsEndpoint?
     /// The file, when `metrics.textfile` is set.
     public let textfile: MetricsTextfile?
     private let described: DescribedPrometheusFactory
+    /// What the daemon's code records with.
+    public var factory: any MetricsFactory { described }
     /// Kept so the series stays registered for the daemon's life.
     private let buildInfo: CoreMetrics.Gauge
 
@@ -22,8 +22,9 @@ public final class MetricsExporter: Sendable {
         let described = DescribedPrometheusFactory()
         let registry = described.registry
         let render: @Sendable () -> [UInt8] = { registry.emitToBuffer() }
-        let endpoint = try await options.listen.asyncMap { address throws(MetricsEndpointError) in
-            try await MetricsEndpoint.start(at: address, render: render)
+        var endpoint: MetricsEndpoint?
+        if let address = options.listen {
+            endpoint = try await MetricsEndpoint.start(at: address, render: render)
         }
         let textfile = options.textfile.map { MetricsTextfile(path: $0, logger: logger, render: render) }
         let exporter = MetricsExporter(described: described, endpoint: endpoint, textfile: textfile)
@@ -36,16 +37,10 @@ public final class MetricsExporter: Sendable {
 
     private init(described: DescribedPrometheusFactory, endpoint: MetricsEndpoint?, textfile: MetricsTextfile?) {
         self.described = described
-        self.factory = described
         self.endpoint = endpoint
         self.textfile = textfile
         buildInfo = CoreMetrics.Gauge(label: MetricCatalog.buildInfo.name, dimensions: [("version", BuildInfo.version)], factory: described)
         buildInfo.record(1)
-    }
-
-    /// The metrics as a scrape sees them.
-    public func render() -> [UInt8] {
-        described.registry.emitToBuffer()
     }
 
     /// Something changed that the file should show.
@@ -57,12 +52,5 @@ public final class MetricsExporter: Sendable {
     public func shutdown() async {
         textfile?.writeNow()
         await endpoint?.shutdown()
-    }
-}
-
-extension Optional {
-    fileprivate func asyncMap<T, E: Error>(_ transform: (Wrapped) async throws(E) -> T) async throws(E) -> T? {
-        guard let self else { return nil }
-        return try await transform(self)
     }
 }

@@ -230,7 +230,7 @@ public final class CognitoSyncClient: Sendable {
             } onCancel: {
                 execution.cancel()
             }
-            if let started { regionTarget.metrics?.requestDuration.recordNanoseconds(started.duration(to: .now).nanoseconds) }
+            if let started { regionTarget.metrics?.requestDuration.recordNanoseconds(TimeAmount(started.duration(to: .now)).nanoseconds) }
             let bytes = response.body.map { Array($0.readableBytesView) } ?? []
             guard (200..<300).contains(Int(response.status.code)) else {
                 let headers = response.headers.map { (name: $0.name, value: $0.value) }
@@ -340,13 +340,6 @@ struct RegionMetrics: Sendable {
     init(region: String, factory: any MetricsFactory) {
         requestDuration = CoreMetrics.Timer(label: MetricCatalog.requestDuration.name, dimensions: [("region", region)], factory: factory)
         retries = CoreMetrics.Counter(label: MetricCatalog.retries.name, dimensions: [("region", region)], factory: factory)
-    }
-}
-
-extension Duration {
-    /// The duration in whole nanoseconds, as swift-metrics' timers take it.
-    var nanoseconds: Int64 {
-        components.seconds * 1_000_000_000 + components.attoseconds / 1_000_000_000
     }
 }
 

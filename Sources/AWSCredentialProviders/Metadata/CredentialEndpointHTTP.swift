@@ -42,8 +42,7 @@ struct CredentialEndpointHTTP: Sendable {
         for (name, value) in headers {
             request.headers.add(name: name, value: value)
         }
-        let amount = TimeAmount.nanoseconds(
-            timeout.components.seconds * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000)
+        let amount = TimeAmount(timeout)
         let route = URL(string: url).map { transport.route(to: $0, proxies: proxies) } ?? Route(client: transport.client(through: nil), proxy: nil)
         do {
             let response = try await route.client.execute(request, timeout: amount)
