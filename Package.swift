@@ -223,6 +223,7 @@ let package = Package(
                 "Model",
                 "Simulator",
                 "NetworkTestSupport",
+                "ProcessSupport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),

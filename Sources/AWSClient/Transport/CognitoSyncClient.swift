@@ -196,6 +196,9 @@ public final class CognitoSyncClient: Sendable {
             }
         } catch let error as CredentialError {
             throw .credentials(String(describing: error), transient: error.mayRecoverByItself)
+        } catch is CancellationError {
+            // The poll was given up while it waited for credentials (the daemon is stopping).
+            throw .cancelled
         } catch {
             throw .credentials(String(describing: error), transient: false)
         }

@@ -53,6 +53,10 @@ public struct CredentialChain: CredentialProvider {
         public var systemdCredentialName: String
         /// How long a `credential_process` may run.
         public var processTimeout: Duration
+        /// Whether a `credential_process` runs in a process group of its own, killed whole at its
+        /// timeout or when the call is cancelled (see ``ProcessCredentialProvider``): for the
+        /// daemon, which has no terminal whose Ctrl-C should reach the helper.
+        public var processOwnProcessGroup: Bool
         /// What `AWS_CONTAINER_CREDENTIALS_RELATIVE_URI` is appended to.
         public var containerBaseURL: String
         /// Pause between container endpoint attempts.
@@ -65,6 +69,7 @@ public struct CredentialChain: CredentialProvider {
         public init(
             systemdCredentialName: String = SystemdCredentialProvider.defaultName,
             processTimeout: Duration = ProcessCredentialProvider.defaultTimeout,
+            processOwnProcessGroup: Bool = false,
             containerBaseURL: String = ContainerCredentialProvider.defaultBaseURL,
             containerRetryDelay: Duration = .seconds(1),
             instanceMetadataEndpoint: String? = nil,
@@ -72,6 +77,7 @@ public struct CredentialChain: CredentialProvider {
         ) {
             self.systemdCredentialName = systemdCredentialName
             self.processTimeout = processTimeout
+            self.processOwnProcessGroup = processOwnProcessGroup
             self.containerBaseURL = containerBaseURL
             self.containerRetryDelay = containerRetryDelay
             self.instanceMetadataEndpoint = instanceMetadataEndpoint
@@ -115,7 +121,7 @@ public struct CredentialChain: CredentialProvider {
         }
         let roles = RoleSessionSettings(
             profile: name, locations: locations, environment: environment, transport: transport, now: options.now,
-            processTimeout: options.processTimeout)
+            processTimeout: options.processTimeout, processOwnProcessGroup: options.processOwnProcessGroup)
         var providers: [any CredentialProvider] = []
         if !explicit {
             providers.append(EnvironmentCredentialProvider(environment: environment))
@@ -126,7 +132,9 @@ public struct CredentialChain: CredentialProvider {
             SingleSignOnCredentialProvider(profile: name, locations: locations, environment: environment, transport: transport, now: options.now),
             SharedFileCredentialProvider(.credentials, profile: name, path: locations.credentialsFile),
             unsupported(.login),
-            ProcessCredentialProvider(profile: name, environment: environment, timeout: options.processTimeout),
+            ProcessCredentialProvider(
+                profile: name, environment: environment, timeout: options.processTimeout,
+                ownProcessGroup: options.processOwnProcessGroup),
             SharedFileCredentialProvider(.config, profile: name, path: locations.configFile),
             systemd,
             ContainerCredentialProvider(

@@ -18,6 +18,11 @@ import Synchronization
 ///   that are already expired counts as failed.
 ///
 /// Credentials without an expiry are kept until ``invalidate()``.
+///
+/// Waiting is cancellable: a caller whose task is cancelled (a poll given up because the daemon
+/// stops) returns at once with `CancellationError` while the refresh goes on for the others; once
+/// no caller waits for it, the refresh itself is cancelled, so a `credential_process` that hangs
+/// is killed rather than left to its timeout. ``shutdown()`` ends whatever is still running.
 public actor RefreshingCredentials: CredentialProvider {
     /// botocore's `_DEFAULT_ADVISORY_REFRESH_TIMEOUT`.
     public static let advisoryRefreshWindow: TimeInterval = 15 * 60
@@ -33,8 +38,13 @@ public actor RefreshingCredentials: CredentialProvider {
     }
     /// `cached`, readable without a hop to the actor (see ``unexpiredCredentials``).
     private nonisolated let snapshot = Mutex<AWSCredentials?>(nil)
-    private var refresh: (id: UInt64, task: Task<AWSCredentials, any Error>)?
+    private var refresh: (id: UInt64, fetch: SharedFetch<AWSCredentials>)?
     private var nextRefreshID: UInt64 = 0
+    /// Every fetch started whose operation may still be running (one given up is still killing
+    /// its helper), for ``shutdown()`` to wait for.
+    private var fetches: [SharedFetch<AWSCredentials>] = []
+    /// Set by ``shutdown()``: no refresh starts any more.
+    private var isShutDown = false
     /// Callers suspended on the refresh in flight; lets tests see that they all joined one fetch.
     private(set) var callersWaitingForRefresh = 0
 
@@ -87,6 +97,9 @@ public actor RefreshingCredentials: CredentialProvider {
         }
         do {
             return try await sharedRefresh()
+        } catch is CancellationError {
+            // The caller gave up: old credentials would only go to a request nobody waits for.
+            throw CancellationError()
         } catch {
             // Re-read: another caller may have stored newer credentials while this one waited.
             let fallback = self.cached ?? cached
@@ -110,23 +123,47 @@ public actor RefreshingCredentials: CredentialProvider {
         cached = nil
     }
 
+    /// Cancels the refresh in flight, if any (its waiters get `CancellationError`, its helper
+    /// process is killed), and waits until every fetch started has ended; no refresh starts
+    /// afterwards. For a daemon that is stopping.
+    public func shutdown() async {
+        isShutDown = true
+        refresh = nil
+        let started = fetches
+        fetches.removeAll()
+        for fetch in started {
+            await fetch.cancel()
+        }
+    }
+
     /// Joins the refresh in flight or starts one, so concurrent callers cause one fetch.
     private func sharedRefresh() async throws -> AWSCredentials {
         let id: UInt64
-        let task: Task<AWSCredentials, any Error>
-        if let refresh {
-            (id, task) = refresh
+        let fetch: SharedFetch<AWSCredentials>
+        if let refresh, !refresh.fetch.isSettled {
+            (id, fetch) = refresh
         } else {
+            // A caller that has already given up, or a daemon that is stopping, starts nothing.
+            try Task.checkCancellation()
+            guard !isShutDown else { throw CancellationError() }
             nextRefreshID += 1
             id = nextRefreshID
             let provider = self.provider
-            task = Task { try await provider.credentials() }
-            refresh = (id, task)
+            fetch = SharedFetch { try await provider.credentials() }
+            refresh = (id, fetch)
+            fetches.removeAll(where: \.hasEnded)
+            fetches.append(fetch)
         }
+        let ticket = fetch.join()
         callersWaitingForRefresh += 1
-        let result = await task.result
+        let result: Result<AWSCredentials, any Error>
+        do {
+            result = .success(try await fetch.value(for: ticket))
+        } catch {
+            result = .failure(error)
+        }
         callersWaitingForRefresh -= 1
-        if refresh?.id == id {
+        if refresh?.id == id, fetch.isSettled {
             refresh = nil
         }
         let fresh = try result.get()

@@ -10,7 +10,12 @@ public import AWSSigning
 /// environment and no stdin. It must exit 0 and print
 /// `{"Version": 1, "AccessKeyId": …, "SecretAccessKey": …, "SessionToken": …, "Expiration": …}`
 /// (the last two optional). Unlike botocore, a run has a time limit and its output a size limit,
-/// because a daemon must not hang on a stuck helper.
+/// because a daemon must not hang on a stuck helper. A call that is cancelled kills the helper.
+///
+/// With `ownProcessGroup` (the daemon's choice) the helper starts a session of its own and a
+/// timeout or a cancelled call kills every process in it: a script's `sleep` or `curl` dies with
+/// the script. Without it (botocore's way, for commands run in a terminal) the helper stays in
+/// the terminal's process group, where Ctrl-C reaches it, and only the helper itself is killed.
 public struct ProcessCredentialProvider: CredentialProvider {
     /// Where the command comes from.
     private enum Command: Sendable {
@@ -29,22 +34,31 @@ public struct ProcessCredentialProvider: CredentialProvider {
     private let command: Command
     private let environment: [String: String]
     private let timeout: Duration
+    private let ownProcessGroup: Bool
 
     /// Runs the `credential_process` of `profile`, read from the shared config and credentials
     /// files (the credentials file's value wins, as in botocore's merged view) on every call.
-    public init(profile: String, environment: [String: String], timeout: Duration = ProcessCredentialProvider.defaultTimeout) {
+    public init(
+        profile: String, environment: [String: String], timeout: Duration = ProcessCredentialProvider.defaultTimeout,
+        ownProcessGroup: Bool = false
+    ) {
         self.sourceName = "credential_process (profile \(profile))"
         self.command = .profile(profile, SharedFileLocations(environment: environment))
         self.environment = environment
         self.timeout = timeout
+        self.ownProcessGroup = ownProcessGroup
     }
 
     /// Runs `command` (a `credential_process` value) directly.
-    public init(command: String, environment: [String: String], timeout: Duration = ProcessCredentialProvider.defaultTimeout) {
+    public init(
+        command: String, environment: [String: String], timeout: Duration = ProcessCredentialProvider.defaultTimeout,
+        ownProcessGroup: Bool = false
+    ) {
         self.sourceName = "credential_process"
         self.command = .fixed(command)
         self.environment = environment
         self.timeout = timeout
+        self.ownProcessGroup = ownProcessGroup
     }
 
     public func credentials() async throws -> AWSCredentials {
@@ -63,7 +77,8 @@ public struct ProcessCredentialProvider: CredentialProvider {
         do {
             outcome = try await HelperProcess.run(
                 executable: executable, arguments: Array(words.dropFirst()), environment: environment,
-                output: .separate(stdoutLimit: Self.stdoutLimit, stderrLimit: Self.stderrQuoteLimit), timeout: timeout)
+                output: .separate(stdoutLimit: Self.stdoutLimit, stderrLimit: Self.stderrQuoteLimit),
+                ownProcessGroup: ownProcessGroup, timeout: timeout)
         } catch HelperProcess.Failure.launchFailed {
             throw failure("could not start \(program)")
         } catch HelperProcess.Failure.timedOut {

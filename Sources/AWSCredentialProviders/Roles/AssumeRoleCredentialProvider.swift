@@ -118,7 +118,9 @@ struct AssumeRoleCredentialProvider: CredentialProvider, ListedOnlyWhenUsed {
         let chain = CredentialChain(providers: [
             WebIdentityCredentialProvider(profile: source, settings: settings, ignoresEnvironment: true),
             SharedFileCredentialProvider(.credentials, profile: source, path: settings.locations.credentialsFile),
-            ProcessCredentialProvider(profile: source, environment: settings.environment, timeout: settings.processTimeout),
+            ProcessCredentialProvider(
+                profile: source, environment: settings.environment, timeout: settings.processTimeout,
+                ownProcessGroup: settings.processOwnProcessGroup),
             SharedFileCredentialProvider(.config, profile: source, path: settings.locations.configFile),
         ])
         do {

@@ -12,6 +12,8 @@ struct RoleSessionSettings: Sendable {
     var now: @Sendable () -> Date
     /// How long a `credential_process` of a source profile may run.
     var processTimeout: Duration
+    /// Whether such a `credential_process` runs in a process group of its own.
+    var processOwnProcessGroup = false
 
     /// A client for the STS endpoint these settings name.
     func stsClient(source: String) throws(CredentialError) -> STSClient {

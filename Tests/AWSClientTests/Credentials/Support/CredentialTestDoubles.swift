@@ -92,3 +92,29 @@ final class CallCounter: @unchecked Sendable {
         return value
     }
 }
+
+/// The task's result, or nil if it has none within `timeout`: a bound that turns a wait that
+/// never returns into a failure (Swift Testing's time limit still waits for the test to return),
+/// not a delay anything relies on.
+func outcome<Value: Sendable>(of task: Task<Value, any Error>, within timeout: Duration) async -> Result<Value, any Error>? {
+    await firstToEnd(within: timeout) { await task.result }
+}
+
+/// Whether `work` ends within `timeout` (see ``outcome(of:within:)``); one that does not is left running.
+func ends(within timeout: Duration, _ work: @escaping @Sendable () async -> Void) async -> Bool {
+    await firstToEnd(within: timeout) { await work() } != nil
+}
+
+private func firstToEnd<Value: Sendable>(within timeout: Duration, _ work: @escaping @Sendable () async -> Value) async -> Value? {
+    let (results, continuation) = AsyncStream<Value?>.makeStream(bufferingPolicy: .bufferingOldest(1))
+    Task { continuation.yield(await work()) }
+    let timer = Task {
+        try? await Task.sleep(for: timeout)
+        continuation.yield(nil)
+    }
+    var iterator = results.makeAsyncIterator()
+    let first = await iterator.next() ?? nil
+    continuation.finish()
+    timer.cancel()
+    return first
+}

@@ -6,16 +6,16 @@ import Musl
 import Foundation
 
 /// A datagram socket standing in for systemd's notification socket.
-final class NotifySocket {
-    let path: String
+public final class NotifySocket: Sendable {
+    public let path: String
     private let directory: String
     private let descriptor: Int32
 
-    struct SetupError: Error, CustomStringConvertible {
-        let description: String
+    public struct SetupError: Error, CustomStringConvertible {
+        public let description: String
     }
 
-    init() throws {
+    public init() throws {
         var template = Array("\(NSTemporaryDirectory())/notify.XXXXXX".utf8CString)
         guard let created = mkdtemp(&template) else { throw SetupError(description: "mkdtemp failed: errno \(errno)") }
         directory = String(cString: created)
@@ -49,7 +49,7 @@ final class NotifySocket {
     }
 
     /// The next datagram, or `nil` if none arrives.
-    func receive() -> String? {
+    public func receive() -> String? {
         var buffer = [UInt8](repeating: 0, count: 65_536)
         let count = recv(descriptor, &buffer, buffer.count, 0)
         guard count >= 0 else { return nil }
@@ -57,8 +57,29 @@ final class NotifySocket {
     }
 
     /// Whether a datagram is waiting, without waiting for one.
-    func hasPending() -> Bool {
+    public func hasPending() -> Bool {
         var buffer = [UInt8](repeating: 0, count: 1)
         return recv(descriptor, &buffer, buffer.count, Int32(MSG_DONTWAIT | MSG_PEEK)) >= 0
+    }
+
+    /// Receives datagrams (on a thread of its own: each wait blocks) until one holds `line`
+    /// as one of its lines; every datagram received up to it, or nil if none came within
+    /// `timeout` (a bound on the wait, not a delay anything relies on).
+    public func receive(untilLine line: String, timeout: Duration) async -> [String]? {
+        await withCheckedContinuation { continuation in
+            Thread.detachNewThread {
+                let deadline = ContinuousClock.now + timeout
+                var received: [String] = []
+                while ContinuousClock.now < deadline {
+                    guard let datagram = self.receive() else { continue }
+                    received.append(datagram)
+                    if datagram.split(separator: "\n").contains(Substring(line)) {
+                        continuation.resume(returning: received)
+                        return
+                    }
+                }
+                continuation.resume(returning: nil)
+            }
+        }
     }
 }
