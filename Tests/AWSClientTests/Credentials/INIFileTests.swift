@@ -74,8 +74,9 @@ struct INIFileTests {
         }
     }
 
-    /// The same inputs through botocore's own parser, when python3 and botocore are installed.
-    @Test(.enabled(if: BotocoreConfigParser.isAvailable), arguments: [
+    /// The same inputs through botocore's own parser (python3 with botocore is required: without
+    /// it the test fails, saying how to install it).
+    @Test(arguments: [
         "[default]\naws_access_key_id = A\naws_secret_access_key = B ; c\n",
         "[s]\na = 1\n\n  2\n  [x]\nb : y = z\n\n",
         "[DEFAULT]\nr = 1\n[a]\n[b]\nr = 2\n",
