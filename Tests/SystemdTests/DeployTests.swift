@@ -1,3 +1,4 @@
+import Daemon
 import Foundation
 import Model
 import Systemd
@@ -12,6 +13,14 @@ struct DeployTests {
         #expect(result.status == 0, "\(result.output)")
         #expect(result.output.contains("ok: systemd-analyze security exposure"))
         #expect(result.output.contains("ok: the message catalog compiles (8 entries)"))
+    }
+
+    /// The daemon plans its stop around the unit's TimeoutStopSec=: the two must not drift apart.
+    @Test func theStopBudgetFollowsTheUnitsStopTimeout() throws {
+        let unit = try String(contentsOf: Self.root.appendingPathComponent("deploy/systemd/cognito-sync-watcher.service"), encoding: .utf8)
+        let settings = unit.split(separator: "\n").filter { $0.hasPrefix("TimeoutStopSec=") }
+        #expect(settings == ["TimeoutStopSec=\(StopBudget.unitStopTimeout.components.seconds)s"])
+        #expect(StopBudget.pollGracePeriod < StopBudget.total && StopBudget.total < StopBudget.unitStopTimeout)
     }
 
     @Test func catalogExplainsEveryMessageID() throws {

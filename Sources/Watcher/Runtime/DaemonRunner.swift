@@ -28,7 +28,7 @@ struct DaemonRunner {
     /// Pools without saved state start from what AWS shows (`run --baseline`).
     var baseline = false
     /// How long polls in flight may take to finish at shutdown before they are cancelled.
-    var gracePeriod: Duration = .seconds(10)
+    var gracePeriod: Duration = StopBudget.pollGracePeriod
 
     /// Runs until a stop signal; returns normally after an orderly stop.
     func run() async throws {
@@ -73,7 +73,8 @@ struct DaemonRunner {
         let eventLoop = LoopEventLoop()
         var clients = ServiceClients(
             settings: settings, aws: configuration.aws, limits: configuration.limits, environment: environment,
-            identities: configuration.poolIdentities, eventLoopGroup: eventLoop.group, metricsFactory: metricsFactory, logger: logger)
+            identities: configuration.poolIdentities, eventLoopGroup: eventLoop.group, metricsFactory: metricsFactory,
+            forDaemon: true, logger: logger)
         var retired: [ServiceClients] = []
         let loop = WatchLoop(
             configuration: configuration, fetcher: clients.fetcher, sink: sink,
@@ -106,7 +107,8 @@ struct DaemonRunner {
                     retired.append(clients)
                     clients = ServiceClients(
                         settings: newSettings, aws: new.aws, limits: new.limits, environment: environment,
-                        identities: new.poolIdentities, eventLoopGroup: eventLoop.group, metricsFactory: metricsFactory, logger: logger)
+                        identities: new.poolIdentities, eventLoopGroup: eventLoop.group, metricsFactory: metricsFactory,
+                        forDaemon: true, logger: logger)
                     await loop.reload(configuration: new, fetcher: clients.fetcher)
                 } else {
                     await loop.reload(configuration: new)
@@ -130,13 +132,25 @@ struct DaemonRunner {
             }
         }
         notifier.notify([.stopping])
-        await loop.stop(gracePeriod: gracePeriod)
+        // Each step ends on its own well inside the budget (a poll waiting for a credential_process
+        // that hangs is cancelled after the grace period and the helper killed); the sequence
+        // only makes sure that the unit's TimeoutStopSec= is never what ends the process.
+        var stop = StopSequence(logger: logger)
+        let gracePeriod = self.gracePeriod
+        await stop.run("let the polls in flight finish") { await loop.stop(gracePeriod: gracePeriod) }
         // Hooks under way are killed; their events stay spooled for the next start.
-        await hooks.stop()
-        for old in retired { await old.shutdown() }
-        await clients.shutdown()
-        await exporter?.shutdown()
-        await eventLoop.shutdown()
+        await stop.run("stop the hooks under way") { await hooks.stop() }
+        let allClients = retired + [clients]
+        await stop.run("end the credential refreshes under way") {
+            for client in allClients { await client.endCredentialRefreshes() }
+        }
+        await stop.run("close the connections") {
+            for client in allClients { await client.shutdown() }
+        }
+        if let exporter {
+            await stop.run("stop the metrics endpoint") { await exporter.shutdown() }
+        }
+        await stop.run("stop the event loop") { await eventLoop.shutdown() }
         logger.notice("stopped")
     }
 

@@ -42,10 +42,14 @@ struct ServiceClients {
     }
 
     /// Builds the clients from settings already resolved.
+    ///
+    /// - Parameter forDaemon: a `credential_process` runs in a process group of its own, killed
+    ///   whole at its timeout or when the poll is given up; a command run in a terminal leaves
+    ///   it in the terminal's group instead, where Ctrl-C reaches it.
     init(
         settings: ClientSettings, aws: AWSOptions, limits: RequestLimits, environment: [String: String],
         identities: Set<PoolIdentity> = [], eventLoopGroup: (any EventLoopGroup)? = nil,
-        metricsFactory: (any MetricsFactory)? = nil, logger: Logger
+        metricsFactory: (any MetricsFactory)? = nil, forDaemon: Bool = false, logger: Logger
     ) {
         let timeout = Duration.milliseconds(Int64(limits.requestTimeout * 1000))
         self.settings = settings
@@ -64,7 +68,9 @@ struct ServiceClients {
                 maxAttempts: settings.retry.maxAttempts,
                 metricsFactory: metricsFactory
             )
-            let chain = CredentialChain(environment: credentialEnvironment, transport: transport, profile: identity?.profile ?? aws.profile)
+            let chain = CredentialChain(
+                environment: credentialEnvironment, transport: transport, profile: identity?.profile ?? aws.profile,
+                options: CredentialChain.Options(processOwnProcessGroup: forDaemon))
             let source: SourceLoggingCredentials
             let expiry = metricsFactory.map { factory in
                 CoreMetrics.Gauge(
@@ -130,7 +136,18 @@ struct ServiceClients {
         }
     }
 
+    /// Cancels the credential refreshes under way (a `credential_process` is killed) and waits
+    /// for them to end; none starts afterwards.
+    func endCredentialRefreshes() async {
+        await credentials.shutdown()
+        for identity in identities.values {
+            await identity.credentials.shutdown()
+        }
+    }
+
+    /// Ends the credential refreshes, then closes the connections.
     func shutdown() async {
+        await endCredentialRefreshes()
         await transport.shutdown()
     }
 }
