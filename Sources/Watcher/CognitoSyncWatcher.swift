@@ -15,6 +15,7 @@ struct CognitoSyncWatcher: AsyncParsableCommand {
             Examples:
               cognito-sync-watcher demo
               cognito-sync-watcher status --config /etc/cognito-sync-watcher/config.json
+              cognito-sync-watcher daemon-status
               cognito-sync-watcher wait --start --timeout 2h POOL_ID
               cognito-sync-watcher run --config /etc/cognito-sync-watcher/config.json
 
@@ -25,7 +26,7 @@ struct CognitoSyncWatcher: AsyncParsableCommand {
             """,
         version: BuildInfo.versionDescription,
         subcommands: [
-            RunCommand.self, StatusCommand.self, WaitCommand.self, CheckConfigCommand.self,
+            RunCommand.self, StatusCommand.self, DaemonStatusCommand.self, WaitCommand.self, CheckConfigCommand.self,
             SimulateCommand.self, DemoCommand.self,
         ]
     )

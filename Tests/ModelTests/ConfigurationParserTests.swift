@@ -57,6 +57,8 @@ struct ConfigurationParserTests {
         #expect(configuration.pools == [WatchedPool(id: try IdentityPoolID(validating: Self.id1))])
         #expect(configuration.limits == RequestLimits())
         #expect(configuration.stateDirectory == nil)
+        #expect(configuration.runtimeDirectory == nil)
+        #expect(try parse(#"{"runtimeDirectory": "/run/watcher", "pools": ["\#(Self.id1)"]}"#).runtimeDirectory == "/run/watcher")
     }
 
     @Test func perPoolOverridesWinOverDefaults() throws {
@@ -81,7 +83,7 @@ struct ConfigurationParserTests {
         ("[]", "$: the configuration must be a JSON object, not an array"),
         (#"{"pools": ["\#(id1)"], "pool": []}"#, "pool: unknown key (did you mean 'pools'?)"),
         (#"{"pools": [{"id": "\#(id1)", "stallAfterSecond": 60}]}"#, "pools[0].stallAfterSecond: unknown key (did you mean 'stallAfterSeconds'?)"),
-        (#"{"pools": ["\#(id1)"], "colour": "red"}"#, "colour: unknown key (allowed here: aws, stateDirectory, limits, defaults, pools, metrics, hooks)"),
+        (#"{"pools": ["\#(id1)"], "colour": "red"}"#, "colour: unknown key (allowed here: aws, stateDirectory, runtimeDirectory, limits, defaults, pools, metrics, hooks)"),
         ("{}", "pools: is missing"),
         (#"{"pools": []}"#, "pools: is empty: there is nothing to watch"),
         (#"{"pools": {}}"#, "pools: must be an array, not an object"),
@@ -106,6 +108,7 @@ struct ConfigurationParserTests {
         (#"{"aws": {"useDualStackEndpoint": "yes"}, "pools": ["\#(id1)"]}"#, "aws.useDualStackEndpoint: must be true or false, not a string"),
         (#"{"aws": {"profile": ""}, "pools": ["\#(id1)"]}"#, "aws.profile: the profile name must be non-empty"),
         (#"{"stateDirectory": "var/lib/x", "pools": ["\#(id1)"]}"#, "stateDirectory: 'var/lib/x' is not an absolute path"),
+        (#"{"runtimeDirectory": "run/x", "pools": ["\#(id1)"]}"#, "runtimeDirectory: 'run/x' is not an absolute path (for example '/run/cognito-sync-watcher')"),
         (#"{"pools": [{"id": "\#(id1)", "name": "bad\nname"}]}"#, "pools[0].name: the name must be 1 to 100 characters without control characters"),
         (#"{"pools": ["local:abc"]}"#, "pools[0].id: the part before ':' ('local') is not an AWS region"),
         (#"{"pools": [{"id": "\#(id1)", "reportErrorsAfter": 0}]}"#, "pools[0].reportErrorsAfter: 0 is out of range (allowed: 1 to 1000)"),

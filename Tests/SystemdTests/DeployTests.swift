@@ -23,6 +23,43 @@ struct DeployTests {
         #expect(StopBudget.pollGracePeriod < StopBudget.total && StopBudget.total < StopBudget.unitStopTimeout)
     }
 
+    /// The daemon's view for daemon-status: the runtime directory the command reads, readable by
+    /// the admin group the package makes, and at no cost in exposure.
+    @Test func theUnitLetsTheAdminGroupReadTheDaemonsView() throws {
+        let unitFile = Self.root.appendingPathComponent("deploy/systemd/cognito-sync-watcher.service")
+        let unit = try String(contentsOf: unitFile, encoding: .utf8)
+        let lines = unit.split(separator: "\n").map(String.init)
+        let group = DaemonViewLocation.adminGroup
+        for line in [
+            "DynamicUser=yes", "Group=\(group)", "RuntimeDirectory=\(URL(fileURLWithPath: DaemonViewLocation.unitDirectory).lastPathComponent)",
+            "RuntimeDirectoryMode=0750", "StateDirectoryMode=0700", "UMask=0077",
+        ] {
+            #expect(lines.contains(line), "the unit lacks \(line)")
+        }
+        #expect(!lines.contains { $0.hasPrefix("SupplementaryGroups=") }, "a supplementary group costs exposure; the unit uses Group=")
+        #expect(!lines.contains { $0.hasPrefix("RuntimeDirectoryPreserve=") }, "the folder must go with the service: no file, not running")
+
+        let sysusers = try String(contentsOf: Self.root.appendingPathComponent("deploy/systemd/cognito-sync-watcher.sysusers"), encoding: .utf8)
+        #expect(sysusers.split(separator: "\n").contains("g \(group) -"))
+        let postinst = try String(contentsOf: Self.root.appendingPathComponent("deploy/debian/postinst"), encoding: .utf8)
+        #expect(postinst.contains("systemd-sysusers ${DPKG_ROOT:+--root=\"$DPKG_ROOT\"} cognito-sync-watcher.conf"))
+
+        // systemd-analyze security scores the unit as it is and without these lines alike.
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("unit-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let without = scratch.appendingPathComponent("without-view.service")
+        try lines.filter { !$0.hasPrefix("Group=") && !$0.hasPrefix("RuntimeDirectory") }.joined(separator: "\n")
+            .write(to: without, atomically: true, encoding: .utf8)
+        func exposure(_ file: URL) throws -> String? {
+            let result = try Subprocess.run("/usr/bin/env", ["systemd-analyze", "security", "--offline=yes", "--no-pager", file.path])
+            return result.output.firstMatch(of: /Overall exposure level for [^:]*: ([0-9.]+)/).map { String($0.1) }
+        }
+        let with = try exposure(unitFile)
+        #expect(with != nil)
+        #expect(with == (try exposure(without)))
+    }
+
     @Test func catalogExplainsEveryMessageID() throws {
         let catalog = try CatalogFile(contentsOf: PrivateJournalTests.catalogPath)
         let ids = Set(WatchEvent.Kind.allCases.map(JournalMessageID.id(for:)))
@@ -58,6 +95,7 @@ struct DeployTests {
         #expect(try mode("/usr/local/lib/cognito-sync-watcher/hooks/post-webhook") == 0o755)
         #expect(try mode("/usr/local/lib/cognito-sync-watcher/hooks/send-mail") == 0o755)
         #expect(try mode("/usr/local/lib/systemd/catalog/cognito-sync-watcher.catalog") == 0o644)
+        #expect(try mode("/usr/local/lib/sysusers.d/cognito-sync-watcher.conf") == 0o644)
         #expect(try mode("/usr/local/share/doc/cognito-sync-watcher/README.md") == 0o644)
         #expect(try mode("/etc/cognito-sync-watcher/config.json") == 0o644)
         #expect(FileManager.default.contentsEqual(

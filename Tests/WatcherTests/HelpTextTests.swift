@@ -13,6 +13,7 @@ struct HelpTextTests {
         ("root", [String]()),
         ("run", ["run"]),
         ("status", ["status"]),
+        ("daemon-status", ["daemon-status"]),
         ("wait", ["wait"]),
         ("demo", ["demo"]),
         ("check-config", ["check-config"]),
@@ -32,7 +33,7 @@ struct HelpTextTests {
         #expect(output.stdout == expected, "the help of '\(name)' changed; if that is intended, run UPDATE_GOLDEN=1 swift test --filter HelpTextTests")
     }
 
-    @Test(arguments: ["root", "run", "status", "wait", "demo", "check-config", "simulate"])
+    @Test(arguments: ["root", "run", "status", "daemon-status", "wait", "demo", "check-config", "simulate"])
     func everyHelpHasExamplesAndFitsEightyColumns(name: String) throws {
         let text = try String(contentsOf: Self.golden.appendingPathComponent("\(name).txt"), encoding: .utf8)
         #expect(text.contains("Examples:"))

@@ -6,7 +6,7 @@ struct ManPageTests {
     private static let script = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("scripts/render-man").path
-    private static let subcommands = ["run", "status", "wait", "check-config", "simulate", "demo"]
+    private static let subcommands = ["run", "status", "daemon-status", "wait", "check-config", "simulate", "demo"]
 
     private static func render(_ arguments: [String], home: URL) async throws -> ChildProcess.Output {
         let child = try ChildProcess.start("/usr/bin/env", ["python3", script] + arguments, environment: Watcher.environment(home: home))

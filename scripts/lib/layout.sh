@@ -4,11 +4,14 @@
 #
 #   layout_install DESTDIR PREFIX UNITDIR   installs under DESTDIR the units (into UNITDIR: /etc/systemd/system
 #                                           for scripts/install, /usr/lib/systemd/system for the package),
-#                                           the alert script, the example hooks, the message catalog, and
+#                                           the alert script, the example hooks, the message catalog, the
+#                                           sysusers.d file of the admin group, and
 #                                           the README, the network drop-in and the Prometheus alert rules
 #                                           and Grafana dashboard as documentation, with the /usr/local paths in
 #                                           the units and the catalog changed to PREFIX's
 #   layout_put MODE SOURCE TARGET           one file (TARGET under DESTDIR), with PREFIX applied
+#   layout_admin_group FILE                 creates the admin group (the unit's Group=) from the
+#                                           sysusers.d FILE, on this machine, if it does not exist
 #   systemd_major                           this machine's systemd version number, e.g. 252 (0 if none)
 #   LAYOUT_DOC                              PREFIX/share/doc/cognito-sync-watcher, the catalog's Support: folder
 #
@@ -43,11 +46,20 @@ layout_install() {
     layout_put 0755 deploy/hooks/post-webhook "$LAYOUT_PREFIX/lib/cognito-sync-watcher/hooks/post-webhook"
     layout_put 0755 deploy/hooks/send-mail "$LAYOUT_PREFIX/lib/cognito-sync-watcher/hooks/send-mail"
     layout_put 0644 deploy/systemd/cognito-sync-watcher.catalog "$LAYOUT_PREFIX/lib/systemd/catalog/cognito-sync-watcher.catalog"
+    layout_put 0644 deploy/systemd/cognito-sync-watcher.sysusers "$LAYOUT_PREFIX/lib/sysusers.d/cognito-sync-watcher.conf"
     layout_put 0644 README.md "$LAYOUT_DOC/README.md"
     layout_put 0644 deploy/systemd/network.conf "$LAYOUT_DOC/network.conf"
     layout_put 0644 deploy/prometheus/alerts.yml "$LAYOUT_DOC/examples/prometheus/alerts.yml"
     layout_put 0644 deploy/prometheus/alerts.test.yml "$LAYOUT_DOC/examples/prometheus/alerts.test.yml"
     layout_put 0644 deploy/grafana/cognito-sync-watcher.json "$LAYOUT_DOC/examples/grafana/cognito-sync-watcher.json"
+}
+
+layout_admin_group() {
+    if command -v systemd-sysusers >/dev/null; then
+        systemd-sysusers "$1"
+    elif ! getent group cognito-sync-watcher-admin >/dev/null; then
+        groupadd --system cognito-sync-watcher-admin
+    fi
 }
 
 systemd_major() {

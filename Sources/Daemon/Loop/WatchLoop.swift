@@ -200,6 +200,19 @@ public actor WatchLoop {
     /// The one-line summary last sent as `STATUS=`.
     public var statusLine: String? { lastStatusLine }
 
+    /// Every pool as the loop sees it now, in the configuration's order, for the daemon's status
+    /// file: its state, and its next poll on the wall clock (or that one is under way).
+    public func snapshot() -> [PoolView] {
+        let monotonic = scheduler.monotonicNow()
+        let wall = scheduler.wallNow()
+        return configuration.pools.compactMap { pool in
+            guard let entry = entries[pool.id] else { return nil }
+            return PoolView(
+                pool: entry.pool, state: entry.machine.state, nextPoll: wall.addingTimeInterval(entry.dueAt - monotonic),
+                polling: inFlight[pool.id] != nil)
+        }
+    }
+
     // MARK: - The loop
 
     /// Starts every due poll the limits allow, then sleeps until the next one is due.

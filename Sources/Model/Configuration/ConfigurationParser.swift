@@ -15,7 +15,7 @@ public enum ConfigurationParser {
 
 /// The keys of each object, for the unknown-key check and its "did you mean" hint.
 enum ConfigurationKeys {
-    static let root = ["aws", "stateDirectory", "limits", "defaults", "pools", "metrics", "hooks"]
+    static let root = ["aws", "stateDirectory", "runtimeDirectory", "limits", "defaults", "pools", "metrics", "hooks"]
     static let metrics = ["listen", "textfile"]
     static let aws = ["region", "endpoint", "profile", "useFIPSEndpoint", "useDualStackEndpoint", "caBundle", "proxy"]
     static let proxy = ["https", "http", "noProxy"]
@@ -38,6 +38,7 @@ private extension JSONDocumentReader {
         checkKeys(object, allowed: ConfigurationKeys.root, path: "")
         let aws = awsOptions(object["aws"], path: "aws")
         let stateDirectory = absolutePath(object["stateDirectory"], path: "stateDirectory")
+        let runtimeDirectory = absolutePath(object["runtimeDirectory"], path: "runtimeDirectory", example: "/run/cognito-sync-watcher")
         let limits = requestLimits(object["limits"], path: "limits")
         var defaults = PoolSettings.standard
         if let value = object["defaults"], let fields = self.object(value, path: "defaults") {
@@ -48,7 +49,7 @@ private extension JSONDocumentReader {
         let metrics = metricsOptions(object["metrics"], path: "metrics")
         let hooks = hookSettings(object["hooks"], path: "hooks")
         return WatcherConfiguration(
-            aws: aws, stateDirectory: stateDirectory, limits: limits, defaults: defaults, pools: pools, metrics: metrics,
+            aws: aws, stateDirectory: stateDirectory, runtimeDirectory: runtimeDirectory, limits: limits, defaults: defaults, pools: pools, metrics: metrics,
             hooks: hooks)
     }
 

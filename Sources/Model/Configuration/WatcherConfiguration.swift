@@ -6,6 +6,9 @@ public struct WatcherConfiguration: Sendable, Equatable {
     /// Where per-pool state is kept; `nil` leaves the choice to the environment
     /// (`$STATE_DIRECTORY` under systemd) or the built-in default.
     public var stateDirectory: String?
+    /// Where the daemon writes its status file for `daemon-status`; `nil` leaves the choice to
+    /// the environment (`$RUNTIME_DIRECTORY` under systemd), else the state directory.
+    public var runtimeDirectory: String?
     public var limits: RequestLimits
     /// The settings every pool starts from.
     public var defaults: PoolSettings
@@ -18,6 +21,7 @@ public struct WatcherConfiguration: Sendable, Equatable {
     public init(
         aws: AWSOptions = AWSOptions(),
         stateDirectory: String? = nil,
+        runtimeDirectory: String? = nil,
         limits: RequestLimits = RequestLimits(),
         defaults: PoolSettings = .standard,
         pools: [WatchedPool],
@@ -26,6 +30,7 @@ public struct WatcherConfiguration: Sendable, Equatable {
     ) {
         self.aws = aws
         self.stateDirectory = stateDirectory
+        self.runtimeDirectory = runtimeDirectory
         self.limits = limits
         self.defaults = defaults
         self.pools = pools

@@ -13,7 +13,8 @@ struct StatusCommand: AsyncParsableCommand {
         abstract: "Show the status of the last bulk publish of each pool.",
         discussion: """
             Pools come from the arguments, or from the configuration when none is named. Every field \
-            of the response is shown; --json prints one JSON array for scripts.
+            of the response is shown; --json prints one JSON array for scripts. What the running \
+            daemon last saw, without calling AWS: cognito-sync-watcher daemon-status.
 
             Examples:
               cognito-sync-watcher status us-east-1:6e1d9e3a-2f4b-4c8d-9a7e-5b3c1f0d2e4a

@@ -1,6 +1,9 @@
 import AWSClient
 import AWSCore
 import AWSCredentialProviders
+// CoreFoundation: the compiler may take timespec (monotonicMicroseconds) to be its type, and
+// MemberImportVisibility then wants it imported, depending on which files are compiled together.
+import CoreFoundation
 import Daemon
 import Foundation
 import Logging
@@ -76,9 +79,13 @@ struct DaemonRunner {
             identities: configuration.poolIdentities, eventLoopGroup: eventLoop.group, metricsFactory: metricsFactory,
             forDaemon: true, logger: logger)
         var retired: [ServiceClients] = []
+        // What daemon-status shows: rewritten after each saved change and every 30 s.
+        let view = DaemonViewWriter(
+            file: DaemonViewLocation.daemonFile(configured: configuration.runtimeDirectory, environment: environment, stateDirectory: store.directory),
+            logger: logger)
         let loop = WatchLoop(
             configuration: configuration, fetcher: clients.fetcher, sink: sink,
-            store: store, notifier: notifier, scheduler: eventLoop.scheduler, executor: eventLoop.executor,
+            store: ChangeSignallingStateStore(store) { view.changed() }, notifier: notifier, scheduler: eventLoop.scheduler, executor: eventLoop.executor,
             baseline: baseline, metrics: exporter.map { exporter in PoolMetrics(factory: exporter.factory) { exporter.changed() } }, logger: logger
         )
         // Restoring thousands of pools' state from a slow disk may outlast TimeoutStartSec=.
@@ -86,6 +93,7 @@ struct DaemonRunner {
         warnAboutHookPrograms(configuration.hooks)
         await hooks.start()
         await loop.start()
+        await view.start { await loop.snapshot() }
         startupExtension.cancel()
         notifier.notify([.ready, .status(await loop.statusLine ?? "started")])
         logger.notice("started", metadata: ["pools": "\(configuration.pools.count)", "state": "\(store.directory.path)", "version": "\(BuildInfo.version)"])
@@ -124,7 +132,11 @@ struct DaemonRunner {
                 if new.metrics != configuration.metrics {
                     logger.warning("metrics changes take effect at the next restart")
                 }
+                if new.runtimeDirectory != configuration.runtimeDirectory {
+                    logger.warning("runtimeDirectory changes take effect at the next restart")
+                }
                 configuration = new
+                view.changed()
                 notifier.notify([.ready, .status(await loop.statusLine ?? "reloaded")])
             } catch {
                 logger.error("reload failed; still running with the previous configuration", metadata: ["error": "\(error)"])
@@ -138,6 +150,7 @@ struct DaemonRunner {
         var stop = StopSequence(logger: logger)
         let gracePeriod = self.gracePeriod
         await stop.run("let the polls in flight finish") { await loop.stop(gracePeriod: gracePeriod) }
+        await stop.run("write the last status file") { await view.stop() }
         // Hooks under way are killed; their events stay spooled for the next start.
         await stop.run("stop the hooks under way") { await hooks.stop() }
         let allClients = retired + [clients]

@@ -12,6 +12,8 @@ enum ExitStatus: Int32, CaseIterable {
     case alreadyStreamed = 4
     /// The service could not be reached or kept failing (timeouts, 5xx, throttling) after retries.
     case unavailable = 5
+    /// `daemon-status`: the daemon is not running, or its view is stale or unreadable.
+    case daemonNotRunning = 6
     /// `--timeout` ran out (the value `timeout(1)` uses).
     case timedOut = 124
     /// Interrupted by SIGINT or SIGTERM (128 + SIGINT, as shells report it).
@@ -27,6 +29,7 @@ enum ExitStatus: Int32, CaseIterable {
                invalid id, no credentials)
           4    BulkPublish refused: a run already SUCCEEDED in the last 24 hours
           5    the service stayed unavailable (timeouts, 5xx, throttling)
+          6    daemon-status: the daemon is not running, or its view is stale
           124  --timeout ran out
           130  interrupted (SIGINT or SIGTERM)
         """

@@ -1,19 +1,19 @@
 import Foundation
 
 /// A plain-text table with left-aligned columns, for terminals.
-struct TextTable {
-    var headers: [String]
+public struct TextTable {
+    public var headers: [String]
     private var rows: [[String]] = []
 
-    init(headers: [String]) {
+    public init(headers: [String]) {
         self.headers = headers
     }
 
-    mutating func append(_ row: [String]) {
+    public mutating func append(_ row: [String]) {
         rows.append(row)
     }
 
-    func render() -> String {
+    public func render() -> String {
         let all = [headers] + rows
         let widths = headers.indices.map { column in
             all.map { column < $0.count ? $0[column].count : 0 }.max() ?? 0
