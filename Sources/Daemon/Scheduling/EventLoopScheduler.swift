@@ -1,4 +1,5 @@
 public import Foundation
+public import Model
 public import NIOCore
 import Synchronization
 
@@ -7,18 +8,12 @@ import Synchronization
 ///
 /// Arming and firing cost no thread hand-off: the event loop keeps its scheduled tasks in a heap
 /// and sleeps in `epoll_wait` until the earliest is due (re-setting its `timerfd` when that
-/// changes, its only system call for timing). The timer is
-/// re-armed only when the new deadline is earlier than the one already set; a wake-up that
-/// comes early finds nothing due and asks again.
+/// changes, its only system call for timing). The leeway is not
+/// used: the event loop's timer has none.
 public final class EventLoopScheduler: LoopScheduler {
-    private struct Armed {
-        var task: Scheduled<Void>?
-        var deadline: Double?
-    }
-
     private let eventLoop: any EventLoop
     private let executor: any LoopExecutor
-    private let armed = Mutex(Armed())
+    private let armed = Mutex<Scheduled<Void>?>(nil)
     private let handler = Mutex<(@Sendable () async -> Void)?>(nil)
 
     /// - Parameters:
@@ -30,8 +25,8 @@ public final class EventLoopScheduler: LoopScheduler {
     }
 
     /// The event loop's clock (the monotonic clock; a test's embedded loop has its own).
-    public func monotonicNow() -> Double {
-        Double(eventLoop.now.uptimeNanoseconds) / 1e9
+    public func now() -> MonotonicInstant {
+        MonotonicInstant(uptimeNanoseconds: eventLoop.now.uptimeNanoseconds)
     }
 
     public func wallNow() -> Date { Date() }
@@ -40,25 +35,17 @@ public final class EventLoopScheduler: LoopScheduler {
         self.handler.withLock { $0 = handler }
     }
 
-    public func wake(at deadline: Double?) {
+    public func arm(_ wakeUp: WakeUp?) {
         armed.withLock { armed in
-            guard let deadline else {
-                armed.task?.cancel()
-                armed = Armed()
-                return
+            armed?.cancel()
+            armed = wakeUp.map { wakeUp in
+                eventLoop.scheduleTask(deadline: .uptimeNanoseconds(wakeUp.deadline.uptimeNanoseconds)) { [weak self] in self?.fire() }
             }
-            if let current = armed.deadline, current <= deadline { return }
-            armed.task?.cancel()
-            // A deadline beyond what UInt64 nanoseconds hold (centuries away) waits for ever.
-            let nanoseconds = max(0, deadline) * 1e9
-            let at: NIODeadline = nanoseconds < 9e18 ? .uptimeNanoseconds(UInt64(nanoseconds)) : .distantFuture
-            armed.task = eventLoop.scheduleTask(deadline: at) { [weak self] in self?.fire() }
-            armed.deadline = deadline
         }
     }
 
     private func fire() {
-        armed.withLock { $0 = Armed() }
+        armed.withLock { $0 = nil }
         guard let action = handler.withLock({ $0 }) else { return }
         Task(executorPreference: executor) { await action() }
     }
