@@ -27,8 +27,6 @@ public actor WatchLoop {
     private let files = FileWorker()
     /// The task of each poll in flight, with the token the state machine knows it by.
     private var polls: [IdentityPoolID: (token: UInt64, task: Task<Void, Never>)] = [:]
-    /// Callers of ``settle()`` waiting for the last poll to end.
-    private var settling: [CheckedContinuation<Void, Never>] = []
     private var started = false
     private var stopped = false
 
@@ -120,19 +118,9 @@ public actor WatchLoop {
         await files.drain()
     }
 
-    /// Waits until no poll is in flight (or the polls were abandoned: a cancelled poll stuck
-    /// in code that ignores cancellation must not hold up a stop). Tests call it after moving
-    /// the clock.
+    /// Waits until no poll is in flight. Tests call it after moving the clock.
     public func settle() async {
-        guard !polls.isEmpty else { return }
-        await withCheckedContinuation { settling.append($0) }
-    }
-
-    private func resumeSettlingIfIdle() {
-        guard polls.isEmpty, !settling.isEmpty else { return }
-        let waiting = settling
-        settling.removeAll()
-        for continuation in waiting { continuation.resume() }
+        while let next = polls.values.first { await next.task.value }
     }
 
     /// The current state of every pool, for status output and tests.
@@ -154,7 +142,6 @@ public actor WatchLoop {
         for id in actions.cancellations {
             polls.removeValue(forKey: id)?.task.cancel()
         }
-        if !actions.cancellations.isEmpty { resumeSettlingIfIdle() }
         for start in actions.polls { startPoll(start) }
         if !actions.notifications.isEmpty { notifier.notify(actions.notifications) }
         switch actions.timer {
@@ -185,10 +172,7 @@ public actor WatchLoop {
             let outcome = await self.record(record)
             perform(core.recorded(record, delivered: outcome.delivered, saved: outcome.saved, now: scheduler.now()))
         }
-        if polls[id]?.token == start.token {
-            polls[id] = nil
-            resumeSettlingIfIdle()
-        }
+        if polls[id]?.token == start.token { polls[id] = nil }
     }
 
     /// Reports a finished poll's events, then saves its state, on the file worker's thread.
@@ -224,7 +208,6 @@ public actor WatchLoop {
         }
         for (_, running) in polls { running.task.cancel() }
         polls.removeAll()
-        resumeSettlingIfIdle()
     }
 
     private func log(_ line: LoopLog) {
