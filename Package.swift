@@ -201,10 +201,16 @@ let package = Package(
         ),
         // Child processes for the tests that run the built binary or shell scripts.
         .target(name: "ProcessSupport", path: "Tests/ProcessSupport"),
+        // The fakes the loop's tests share: a manual clock, recorders, an in-memory store.
+        .target(
+            name: "DaemonTestSupport",
+            dependencies: ["Daemon", "Model"],
+            path: "Tests/DaemonTestSupport"
+        ),
         .testTarget(
             name: "DaemonTests",
             dependencies: [
-                "Daemon", "Model", "PrometheusExport", "ProcessSupport",
+                "Daemon", "DaemonTestSupport", "Model", "PrometheusExport", "ProcessSupport",
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Logging", package: "swift-log"),
@@ -276,6 +282,7 @@ let package = Package(
             name: "FaultTests",
             dependencies: [
                 "Daemon",
+                "DaemonTestSupport",
                 "AWSClient",
                 "AWSCore",
                 "AWSCredentialProviders",

@@ -16,6 +16,12 @@ For each pool count:
    all the watcher's threads (/proc/PID/task/*/status, and `perf stat -e context-switches` when
    it works) over an idle window in which no poll is due.
 
+With --compare OLD_BINARY, two builds are measured side by side in one run, each against the same
+simulator (the one of --binary): for each pool count the load phase of the old watcher, then of the
+new one (CPU and context switches per poll, peak RSS), then curl on the same pools; and once,
+both watchers at the same time, each against a simulator of its own, the idle phase: 1 pool at a
+60 s cadence for every status, wake-ups (context switches) and CPU per minute over --idle-seconds.
+
 With --tls, the simulators serve HTTPS with a CA made for the run, every client trusts that CA
 (the watcher through aws.caBundle, curl with --cacert, boto3 with verify=), only the load phase
 runs, and each client's new connections (each one a TLS handshake) are counted per 1,000
@@ -361,6 +367,181 @@ def realistic_phase(binary, workdir, ids, roles, args, outcome_at):
     return result
 
 
+def compare_load(binaries, simulator_binary, workdir, ids, roles, args):
+    """The load phase of each watcher in turn against one simulator (the same answers, the same
+    server-side cost), then curl's signed requests for as many polls as the new watcher made."""
+    count = len(ids)
+    result = {}
+    scenario_path = lib.write_json(os.path.join(workdir, "scenario-load.json"), scenario(ids, roles, outcome_at=3600))
+    simulator = lib.Simulator(simulator_binary, scenario_path, os.path.join(workdir, "simulator-load.log"))
+    try:
+        for label, binary in binaries:
+            figures = {}
+            config = lib.watcher_config(os.path.join(workdir, f"config-{label}.json"), simulator.endpoint,
+                                        os.path.join(workdir, f"state-{label}"), ids, defaults(1, 1, 1), LIMITS)
+            watcher, notify = start_watcher(binary, workdir, label, config)
+            try:
+                figures["ready_seconds"] = wait_ready(watcher, notify)
+                polls0 = simulator.requests_total()
+                if not lib.wait_until(lambda: simulator.requests_total() >= polls0 + count, timeout=args.first_round_timeout, interval=0.2):
+                    raise RuntimeError(f"{label}: the first round of {count} polls did not finish in {args.first_round_timeout} s")
+                figures.update(measure_window(watcher, simulator, args))
+            finally:
+                figures["exit_status"] = watcher.stop()
+                notify.close()
+            result[label] = figures
+            lib.log(f"{count} pools, {label}: {figures['cpu_per_poll_us']:.0f} us/poll, "
+                    f"{figures['context_switches_per_poll']:.2f} context switches/poll over {figures['window_polls']} polls")
+    finally:
+        simulator.stop()
+    requests = max(1, result["new"].get("window_polls") or 1)
+    open_path = lib.write_json(os.path.join(workdir, "scenario-open.json"), scenario(ids, roles, outcome_at=3600, verify=False))
+    simulator = lib.Simulator(simulator_binary, open_path, os.path.join(workdir, "simulator-open.log"))
+    try:
+        result["curl_signed_200"] = measure_curl(workdir, "signed-200", simulator.endpoint, ids, requests)
+    finally:
+        simulator.stop()
+    return result
+
+
+class ThreadSampler:
+    """Context switches of every thread of a process, read from /proc/PID/task every `interval`
+    seconds: a thread that ends takes its counts with it, so each thread's last reading is kept
+    (what it did after that reading, at most `interval` before it ended, is lost; perf is exact)."""
+
+    def __init__(self, pid, interval=0.25):
+        self.pid, self.interval = pid, interval
+        self.first, self.last, self.seen = lib.context_switches(pid), {}, set()
+        self.seen.update(self.first)
+        self.last.update(self.first)
+        self.stopped = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _run(self):
+        while not self.stopped.wait(self.interval):
+            try:
+                reading = lib.context_switches(self.pid)
+            except FileNotFoundError:
+                return
+            self.seen.update(reading)
+            self.last.update(reading)
+
+    def stop(self):
+        self.stopped.set()
+        self.thread.join()
+        self.last.update(lib.context_switches(self.pid))
+        voluntary, involuntary = lib.context_switch_delta(self.first, self.last)
+        return {"voluntary": voluntary, "involuntary": involuntary, "threads_started": len(self.seen - set(self.first))}
+
+
+def idle_one(label, binary, simulator_binary, workdir, args, results):
+    """One pool at a 60 s cadence: wake-ups per minute once the first poll is done."""
+    ids = lib.pool_ids(1, seed=60)
+    finished = {ids[0]: ("finished", None)}
+    scenario_path = lib.write_json(os.path.join(workdir, f"scenario-idle-{label}.json"), scenario(ids, finished, outcome_at=3600))
+    simulator = lib.Simulator(simulator_binary, scenario_path, os.path.join(workdir, f"simulator-idle-{label}.log"))
+    try:
+        config = lib.watcher_config(os.path.join(workdir, f"config-idle-{label}.json"), simulator.endpoint,
+                                    os.path.join(workdir, f"state-idle-{label}"), ids, defaults(60, 60, 60), LIMITS)
+        watcher, notify = start_watcher(binary, workdir, f"idle-{label}", config)
+        try:
+            wait_ready(watcher, notify)
+            lib.wait_until(lambda: simulator.requests_total() >= 1, timeout=60, interval=0.1)
+            # Start-up's own threads end within libdispatch's 5 s idle timeout.
+            time.sleep(args.idle_settle_seconds)
+            perf = perf_context_switches(watcher.pid, args.idle_seconds)
+            sampler = ThreadSampler(watcher.pid)
+            polls0, cpu0, threads0 = simulator.requests_total(), lib.cpu_seconds(watcher.pid), lib.thread_count(watcher.pid)
+            time.sleep(args.idle_seconds)
+            switches = sampler.stop()
+            polls1, cpu1 = simulator.requests_total(), lib.cpu_seconds(watcher.pid)
+            per_minute = 60 / args.idle_seconds
+            perf_switches = finish_perf(perf)
+            results[label] = {
+                "seconds": args.idle_seconds, "polls": polls1 - polls0,
+                "threads": [threads0, lib.thread_count(watcher.pid)], "threads_started": switches["threads_started"],
+                "voluntary_per_minute": switches["voluntary"] * per_minute,
+                "involuntary_per_minute": switches["involuntary"] * per_minute,
+                "perf_context_switches_per_minute": perf_switches * per_minute if perf_switches is not None else None,
+                "cpu_ms_per_minute": (cpu1 - cpu0) * 1000 * per_minute,
+                "peak_rss_kib": lib.status_field(watcher.pid, "VmHWM"),
+            }
+        finally:
+            watcher.stop()
+            notify.close()
+    finally:
+        simulator.stop()
+
+
+def compare_idle(binaries, simulator_binary, workdir, args):
+    """Both watchers idle at the same time (each wakes the other no more than it wakes itself)."""
+    results = {}
+    threads = [threading.Thread(target=idle_one, args=(label, binary, simulator_binary, workdir, args, results))
+               for label, binary in binaries]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
+
+
+def compare_markdown(results):
+    rows = ["| pools | µs/poll, old | µs/poll, new | new / old | curl µs/req (200) | new / curl "
+            "| context switches/poll (old / new) | polls in window (old / new) | peak RSS MiB (old / new) |",
+            "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    for count, figures in results["sizes"].items():
+        old, new, curl = figures["old"], figures["new"], figures["curl_signed_200"]["cpu_per_request_us"]
+        rows.append(
+            f"| {count:,} | {old['cpu_per_poll_us']:.0f} | {new['cpu_per_poll_us']:.0f} "
+            f"| {new['cpu_per_poll_us'] / old['cpu_per_poll_us']:.2f} | {curl:.0f} | {new['cpu_per_poll_us'] / curl:.2f} "
+            f"| {old['context_switches_per_poll']:.2f} / {new['context_switches_per_poll']:.2f} "
+            f"| {old['window_polls']:,} / {new['window_polls']:,} "
+            f"| {old['peak_rss_kib'] / 1024:.1f} / {new['peak_rss_kib'] / 1024:.1f} |")
+    idle = results.get("idle") or {}
+    if idle:
+        rows += ["", "| idle, 1 pool at 60 s | polls in window | wake-ups/min (/proc: voluntary + involuntary) "
+                 "| wake-ups/min (perf) | threads started | idle CPU ms/min | threads |",
+                 "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
+        for label in ("old", "new"):
+            figures = idle.get(label)
+            if not figures:
+                continue
+            perf = figures["perf_context_switches_per_minute"]
+            rows.append(
+                f"| {label} | {figures['polls']} "
+                f"| {figures['voluntary_per_minute'] + figures['involuntary_per_minute']:.0f} "
+                f"({figures['voluntary_per_minute']:.0f} + {figures['involuntary_per_minute']:.0f}) "
+                f"| {f'{perf:.0f}' if perf is not None else 'n/a'} | {figures['threads_started']} "
+                f"| {figures['cpu_ms_per_minute']:.1f} | {figures['threads'][0]}, {figures['threads'][1]} |")
+    return "\n".join(rows)
+
+
+def compare(args, new_binary):
+    old_binary = os.path.abspath(args.compare)
+    binaries = [("old", old_binary), ("new", new_binary)]
+    results = {"old": old_binary, "new": new_binary, "cpus": os.cpu_count(),
+               "load_average_at_start": os.getloadavg(), "sizes": {}}
+    workdir = tempfile.mkdtemp(prefix="csw-compare-")
+    lib.log(f"old {old_binary}, new {new_binary}, in {workdir}")
+    try:
+        for count in [int(size) for size in args.sizes.split(",")]:
+            ids = lib.pool_ids(count, seed=count)
+            sized = os.path.join(workdir, str(count))
+            os.makedirs(sized)
+            results["sizes"][count] = compare_load(binaries, new_binary, sized, ids, assign_roles(ids, seed=count), args)
+        if args.idle_seconds > 0:
+            results["idle"] = compare_idle(binaries, new_binary, workdir, args)
+            lib.log("idle: " + json.dumps(results["idle"]))
+    finally:
+        if not args.keep:
+            shutil.rmtree(workdir, ignore_errors=True)
+    results["load_average_at_end"] = os.getloadavg()
+    if args.output:
+        lib.write_json(args.output, results)
+    print(compare_markdown(results))
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--binary", help="a built cognito-sync-watcher (default: build one in release mode)")
@@ -377,11 +558,18 @@ def main():
                         "phase only, with TLS handshakes (new connections) per 1,000 requests")
     parser.add_argument("--metrics", action="store_true", help="the load phase with the Prometheus endpoint on "
                         "(metrics.listen), and one scrape timed after the window")
+    parser.add_argument("--compare", metavar="OLD_BINARY", help="measure this build and --binary side by side: "
+                        "the load phase of each, curl, and the idle phase with 1 pool at a 60 s cadence")
+    parser.add_argument("--idle-settle-seconds", type=float, default=10, help="with --compare: wait this long "
+                        "after the first idle poll before the idle window")
     parser.add_argument("--output", help="write every figure as JSON here")
     parser.add_argument("--keep", action="store_true", help="keep the work directories (logs, configs)")
     args = parser.parse_args()
 
     binary = lib.release_binary(args.binary)
+    if args.compare:
+        compare(args, binary)
+        return
     results = {"binary": binary, "cpus": os.cpu_count(), "load_average_at_start": os.getloadavg(), "sizes": {}}
     for count in [int(size) for size in args.sizes.split(",")]:
         workdir = tempfile.mkdtemp(prefix=f"csw-bench-{count}-")

@@ -1,3 +1,4 @@
+import DaemonTestSupport
 import Daemon
 import Synchronization
 import Testing

@@ -1,3 +1,4 @@
+import DaemonTestSupport
 import Daemon
 import Foundation
 import Model
@@ -112,11 +113,11 @@ struct WatchLoopTests {
             H.a: [(0, Answer.details(.notStarted))], H.b: [(0, Answer.details(.notStarted))],
         ])
         await harness.start()
-        let before = harness.scheduler.wakeRequests
-        #expect(harness.scheduler.deadline == harness.scheduler.monotonicNow() + 600)
+        let before = harness.scheduler.armRequests
+        #expect(harness.scheduler.deadline == harness.scheduler.now() + .seconds(600))
         await harness.advance(by: 599)
         #expect(harness.fetcher.totalPolls == 2)
-        #expect(harness.scheduler.wakeRequests == before)
+        #expect(harness.scheduler.armRequests == before)
         await harness.advance(by: 1)
         #expect(harness.fetcher.totalPolls == 4)
     }
@@ -186,7 +187,7 @@ struct WatchLoopTests {
         let notifier = RecordingNotifier(watchdogInterval: .seconds(10))
         let harness = H(configuration: H.configuration([H.a]), scripts: [H.a: [(0, Answer.details(.notStarted))]], notifier: notifier)
         await harness.start()
-        #expect(harness.scheduler.deadline == harness.scheduler.monotonicNow() + 10, "wakes for the watchdog, not only for polls")
+        #expect(harness.scheduler.deadline == harness.scheduler.now() + .seconds(10), "wakes for the watchdog, not only for polls")
         await harness.advance(by: 100)
         #expect(notifier.watchdogPings >= 10)
         #expect(harness.fetcher.totalPolls == 1)
@@ -203,13 +204,13 @@ struct WatchLoopTests {
         )
         await loop.start()
         await gated.waitForPolls(1)
-        await scheduler.advance(by: 60) {}
+        await scheduler.advance(by: .seconds(60)) {}
         #expect(notifier.watchdogPings > 0, "a poll may take a while: pings go on at first")
         // Longer than a poll can take with all its retries (3 × 10 s timeouts, waits, a
         // credential_process): the loop is stuck, and the pings stop.
-        await scheduler.advance(by: 240) {}
+        await scheduler.advance(by: .seconds(240)) {}
         let stuck = notifier.watchdogPings
-        await scheduler.advance(by: 600) {}
+        await scheduler.advance(by: .seconds(600)) {}
         #expect(notifier.watchdogPings == stuck, "a poll in flight for 15 minutes means the loop is stuck")
         gated.release()
         await loop.settle()

@@ -1,3 +1,4 @@
+import DaemonTestSupport
 import Model
 import Simulator
 import Testing
@@ -13,9 +14,9 @@ struct ClockJumpTests {
         let steady = try Timelines.id(Timelines.steady)
         try await FaultRig.run(try Timelines.scenario()) { rig in
             await rig.advance(to: 200)
-            rig.scheduler.skewWallClock(by: step)
+            rig.scheduler.jumpWallClock(by: step)
             await rig.advance(to: 1000)
-            rig.scheduler.skewWallClock(by: -step)
+            rig.scheduler.jumpWallClock(by: -step)
             await rig.advance(to: 1600)
 
             #expect(rig.sink.kinds(of: runner) == [.started, .failed])
@@ -34,7 +35,7 @@ struct ClockJumpTests {
         try await FaultRig.run(try Timelines.scenario()) { rig in
             for (at, step) in [(150.0, 240.0), (250.0, -480.0), (330.0, 240.0), (380.0, -200.0)] {
                 await rig.advance(to: at)
-                rig.scheduler.skewWallClock(by: step)
+                rig.scheduler.jumpWallClock(by: step)
             }
             await rig.advance(to: 1200)
 

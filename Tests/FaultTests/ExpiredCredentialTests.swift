@@ -1,3 +1,4 @@
+import DaemonTestSupport
 import AWSSigning
 import Model
 import Simulator

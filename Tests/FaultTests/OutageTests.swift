@@ -1,3 +1,4 @@
+import DaemonTestSupport
 import Model
 import Simulator
 import Testing

@@ -95,10 +95,10 @@ struct RequestRateLimiterTests {
     @Test func neverExceedsTheRateOverALongRun() {
         var limiter = RequestRateLimiter(rate: 10)
         var granted = 0
-        var now = 0.0
+        var now: MonotonicInstant = 0
         while now < 100 {
             if limiter.acquire(at: now) == nil { granted += 1 }
-            now += 0.001
+            now += .milliseconds(1)
         }
         #expect(granted <= 10 * 100 + 10)
         #expect(granted >= 10 * 100 - 1)

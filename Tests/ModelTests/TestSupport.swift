@@ -1,5 +1,5 @@
 import Foundation
-@testable import Model
+@testable public import Model
 
 /// A random source that always yields the same value, so jitter can be pinned to its extremes.
 struct ConstantGenerator: RandomNumberGenerator {
@@ -42,4 +42,16 @@ enum Fixture {
 
     /// A time `seconds` after the fixed epoch.
     static func at(_ seconds: TimeInterval) -> Date { epoch.addingTimeInterval(seconds) }
+}
+
+/// Seconds since the clock's origin, written as a number: `limiter.acquire(at: 0.5)`.
+extension MonotonicInstant: ExpressibleByFloatLiteral, ExpressibleByIntegerLiteral {
+    public init(floatLiteral value: Double) { self.init(sinceOrigin: .seconds(value)) }
+    public init(integerLiteral value: Int64) { self.init(sinceOrigin: .seconds(value)) }
+}
+
+/// Seconds, written as a number: `RegionThrottle(basePause: 1)`.
+extension Duration: @retroactive ExpressibleByFloatLiteral, @retroactive ExpressibleByIntegerLiteral {
+    public init(floatLiteral value: Double) { self = .seconds(value) }
+    public init(integerLiteral value: Int64) { self = .seconds(value) }
 }

@@ -99,7 +99,7 @@ public struct CognitoSyncError: Error, Sendable, CustomStringConvertible {
         var retryAfter: Double?
         switch reason {
         case .service(let error):
-            retryAfter = error.retryAfter.map { Double($0.components.seconds) + Double($0.components.attoseconds) * 1e-18 }
+            retryAfter = error.retryAfter.map(\.seconds)
             switch error.category {
             case .throttling:
                 kind = .throttled

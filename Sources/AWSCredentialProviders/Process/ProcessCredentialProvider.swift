@@ -1,6 +1,7 @@
 import AWSCore
 import Foundation
 import HelperProcess
+import Model
 public import AWSSigning
 
 /// Credentials printed by a helper program: the profile's `credential_process`, run as botocore's
@@ -237,13 +238,5 @@ private struct ProcessOutput: Decodable {
         secretAccessKey = try string(.secretAccessKey)
         sessionToken = try string(.sessionToken)
         expiration = try string(.expiration)
-    }
-}
-
-extension Duration {
-    /// "2 s", "0.5 s": for messages.
-    fileprivate var formattedSeconds: String {
-        let seconds = Double(components.seconds) + Double(components.attoseconds) / 1e18
-        return seconds == seconds.rounded() ? "\(Int(seconds)) s" : "\(seconds) s"
     }
 }

@@ -5,7 +5,7 @@ import Model
 /// Rescheduling a pool does not search the queue: it bumps the pool's generation and pushes a
 /// new entry; an entry whose generation is stale is dropped when it reaches the top.
 struct DuePoll: Comparable {
-    var dueAt: Double
+    var dueAt: MonotonicInstant
     var pool: IdentityPoolID
     var generation: UInt64
 

@@ -1,3 +1,4 @@
+import Model
 /// Asks systemd for more time while a slow start-up goes on (`EXTEND_TIMEOUT_USEC=`).
 ///
 /// Restoring the state of tens of thousands of pools, or a state directory on a slow disk, can
@@ -32,8 +33,7 @@ public struct StartupTimeoutExtension: Sendable {
             do { try await sleep(interval) } catch { return }
             if Task.isCancelled { return }
             waited += interval
-            let microseconds = UInt64(grant.components.seconds) * 1_000_000 + UInt64(grant.components.attoseconds / 1_000_000_000_000)
-            notifier.notify([.extendTimeout(microseconds: microseconds), .status(status)])
+            notifier.notify([.extendTimeout(microseconds: grant.microseconds), .status(status)])
         }
     }
 }

@@ -49,15 +49,17 @@ public enum PollSchedule {
         retryAfter: TimeInterval? = nil,
         using random: inout some RandomNumberGenerator
     ) -> TimeInterval {
-        let delay: TimeInterval
-        if failure.kind == .lasting {
-            delay = cadence(for: .notStarted, settings: settings)
-        } else {
-            // Full jitter: uniform in [0, min(max, base * 2^(n-1))].
-            let exponent = Double(min(max(failure.consecutiveFailures - 1, 0), 30))
-            let ceiling = min(settings.errorBackoffMax, settings.errorBackoffBase * pow(2, exponent))
-            delay = random.nextUnit() * ceiling
-        }
+        let delay = failure.kind == .lasting
+            ? cadence(for: .notStarted, settings: settings)
+            : backoff(afterFailures: failure.consecutiveFailures, settings: settings, using: &random)
         return max(minimumDelay, delay, min(retryAfter ?? 0, settings.errorBackoffMax))
+    }
+
+    /// Exponential backoff with full jitter after `failures` failures in a row: uniform in
+    /// [0, min(errorBackoffMax, errorBackoffBase × 2^(failures-1))], never under ``minimumDelay``.
+    public static func backoff(afterFailures failures: Int, settings: PoolSettings, using random: inout some RandomNumberGenerator) -> TimeInterval {
+        let exponent = Double(min(max(failures - 1, 0), 30))
+        let ceiling = min(settings.errorBackoffMax, settings.errorBackoffBase * pow(2, exponent))
+        return max(minimumDelay, random.nextUnit() * ceiling)
     }
 }

@@ -1,12 +1,12 @@
 /// A token bucket: at most `rate` requests per second on average, bursts up to `burst`.
 ///
-/// Time is monotonic seconds from any origin, handed in by the caller; the limiter only does
-/// arithmetic, so tests drive it without a clock.
+/// Time is the caller's monotonic clock, handed in; the limiter only does arithmetic, so tests
+/// drive it without a clock.
 public struct RequestRateLimiter: Sendable, Equatable {
     public let rate: Double
     public let burst: Double
     private var tokens: Double
-    private var updatedAt: Double?
+    private var updatedAt: MonotonicInstant?
 
     public init(rate: Double, burst: Double? = nil) {
         self.rate = rate
@@ -17,18 +17,18 @@ public struct RequestRateLimiter: Sendable, Equatable {
     }
 
     /// Takes a token if one is available at `now`; otherwise returns how long to wait for one.
-    public mutating func acquire(at now: Double) -> Double? {
+    public mutating func acquire(at now: MonotonicInstant) -> Duration? {
         refill(at: now)
         if tokens >= 1 {
             tokens -= 1
             return nil
         }
-        return (1 - tokens) / rate
+        return .seconds(clamping: (1 - tokens) / rate)
     }
 
-    private mutating func refill(at now: Double) {
+    private mutating func refill(at now: MonotonicInstant) {
         if let updatedAt, now > updatedAt {
-            tokens = min(burst, tokens + (now - updatedAt) * rate)
+            tokens = min(burst, tokens + (now - updatedAt).seconds * rate)
         }
         updatedAt = max(updatedAt ?? now, now)
     }
@@ -37,26 +37,26 @@ public struct RequestRateLimiter: Sendable, Equatable {
 /// Slows a whole region down when any of its pools is throttled: throttling is per account and
 /// region, so polling the region's other pools at full speed would only be throttled too.
 public struct RegionThrottle: Sendable, Equatable {
-    private var pausedUntil: [String: Double] = [:]
+    private var pausedUntil: [String: MonotonicInstant] = [:]
     private var strikes: [String: Int] = [:]
     /// The first pause after throttling; it doubles while throttling goes on.
-    public let basePause: Double
-    public let maximumPause: Double
+    public let basePause: Duration
+    public let maximumPause: Duration
     /// The longest pause a hint from the service may ask for; a longer hint is cut to this.
-    public let longestHintedPause: Double
+    public let longestHintedPause: Duration
 
-    public init(basePause: Double = 1, maximumPause: Double = 60, longestHintedPause: Double = 300) {
+    public init(basePause: Duration = .seconds(1), maximumPause: Duration = .seconds(60), longestHintedPause: Duration = .seconds(300)) {
         self.basePause = basePause
         self.maximumPause = maximumPause
         self.longestHintedPause = longestHintedPause
     }
 
     /// Records a throttled response in `region` at `now`; `retryAfter` is the service's hint.
-    public mutating func recordThrottling(in region: String, at now: Double, retryAfter: Double? = nil) {
+    public mutating func recordThrottling(in region: String, at now: MonotonicInstant, retryAfter: Duration? = nil) {
         let strike = (strikes[region] ?? 0) + 1
         strikes[region] = strike
-        let hinted = min(retryAfter ?? 0, longestHintedPause)
-        let pause = max(min(maximumPause, basePause * Double(1 << min(strike - 1, 20))), hinted)
+        let hinted = min(retryAfter ?? .zero, longestHintedPause)
+        let pause = max(min(maximumPause, basePause * (1 << min(strike - 1, 20))), hinted)
         pausedUntil[region] = max(pausedUntil[region] ?? now, now + pause)
     }
 
@@ -66,7 +66,7 @@ public struct RegionThrottle: Sendable, Equatable {
     }
 
     /// When polls of `region` may resume, if the region is paused at `now`.
-    public func pausedUntil(region: String, at now: Double) -> Double? {
+    public func pausedUntil(region: String, at now: MonotonicInstant) -> MonotonicInstant? {
         guard let until = pausedUntil[region], until > now else { return nil }
         return until
     }

@@ -86,7 +86,8 @@ struct DaemonRunner {
         let loop = WatchLoop(
             configuration: configuration, fetcher: clients.fetcher, sink: sink,
             store: ChangeSignallingStateStore(store) { view.changed() }, notifier: notifier, scheduler: eventLoop.scheduler, executor: eventLoop.executor,
-            baseline: baseline, metrics: exporter.map { exporter in PoolMetrics(factory: exporter.factory) { exporter.changed() } }, logger: logger
+            baseline: baseline, longestLegitimatePoll: Self.longestLegitimatePoll(configuration, clients.settings),
+            metrics: exporter.map { exporter in PoolMetrics(factory: exporter.factory) { exporter.changed() } }, logger: logger
         )
         // Restoring thousands of pools' state from a slow disk may outlast TimeoutStartSec=.
         let startupExtension = Task { [notifier] in await StartupTimeoutExtension(notifier: notifier).keepExtending() }
@@ -117,9 +118,9 @@ struct DaemonRunner {
                         settings: newSettings, aws: new.aws, limits: new.limits, environment: environment,
                         identities: new.poolIdentities, eventLoopGroup: eventLoop.group, metricsFactory: metricsFactory,
                         forDaemon: true, logger: logger)
-                    await loop.reload(configuration: new, fetcher: clients.fetcher)
+                    await loop.reload(configuration: new, fetcher: clients.fetcher, longestLegitimatePoll: Self.longestLegitimatePoll(new, newSettings))
                 } else {
-                    await loop.reload(configuration: new)
+                    await loop.reload(configuration: new, longestLegitimatePoll: Self.longestLegitimatePoll(new, newSettings))
                 }
                 if new.hooks != configuration.hooks {
                     hookSettings.replace(with: new.hooks)
@@ -165,6 +166,12 @@ struct DaemonRunner {
         }
         await stop.run("stop the event loop") { await eventLoop.shutdown() }
         logger.notice("stopped")
+    }
+
+    /// The longest a poll may take before the watchdog stops being pinged, from the request
+    /// timeout and the retry settings in force.
+    private static func longestLegitimatePoll(_ configuration: WatcherConfiguration, _ settings: ClientSettings) -> Duration {
+        PollBudget.longestLegitimatePoll(requestTimeout: .seconds(clamping: configuration.limits.requestTimeout), maxAttempts: settings.retry.maxAttempts)
     }
 
     private func warnAboutHookPrograms(_ settings: HookSettings) {

@@ -2,21 +2,24 @@ import Daemon
 import NIOCore
 import NIOPosix
 
-/// One event loop for the HTTP client's connections and the watch loop, as the daemon and the
-/// demo run them: a poll is one thread's work (see `EventLoopExecutor`).
+/// One event loop for the HTTP client's connections and the watch loop, and the loop's one
+/// Dispatch timer, as the daemon and the demo run them: a poll is one thread's work (see
+/// `EventLoopExecutor`), and each wake-up of the timer one hand-off onto that thread (see
+/// `DispatchTimerScheduler`).
 struct LoopEventLoop {
     /// Hand it to the HTTP client; shut it down after the client with ``shutdown()``.
     let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
     let executor: EventLoopExecutor
-    let scheduler: EventLoopScheduler
+    let scheduler: DispatchTimerScheduler
 
     init() {
-        let eventLoop = group.next()
-        executor = EventLoopExecutor(eventLoop: eventLoop)
-        scheduler = EventLoopScheduler(eventLoop: eventLoop, executor: executor)
+        executor = EventLoopExecutor(eventLoop: group.next())
+        scheduler = DispatchTimerScheduler(executor: executor)
     }
 
     func shutdown() async {
+        // Nothing may hand work to the event loop once it is gone.
+        scheduler.cancel()
         try? await group.shutdownGracefully()
     }
 }

@@ -14,10 +14,9 @@ final class SharedRateLimiter: Sendable {
     /// Returns once a request may be sent; throws `CancellationError` if cancelled while waiting.
     func acquire() async throws {
         while true {
-            let elapsed = origin.duration(to: .now)
-            let now = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+            let now = MonotonicInstant(sinceOrigin: origin.duration(to: .now))
             guard let wait = limiter.withLock({ $0.acquire(at: now) }) else { return }
-            try await Task.sleep(for: .milliseconds(Int64((wait * 1000).rounded(.up))))
+            try await Task.sleep(for: wait)
         }
     }
 }

@@ -23,8 +23,7 @@ final class WaitReporter: Sendable {
 
     /// Shows one change of `pool`.
     func report(_ progress: WaitProgress, for pool: WatchedPool, outcome: WaitOutcome? = nil) {
-        let elapsed = began.duration(to: .now)
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        let seconds = began.duration(to: .now).seconds
         // Under the lock, so lines of different pools never interleave.
         state.withLock { state in
             state.last[pool.id] = progress

@@ -1,3 +1,4 @@
+import DaemonTestSupport
 import Daemon
 import Foundation
 import Model
@@ -10,16 +11,16 @@ final class ScriptedFetcher: DetailsFetcher {
     private let scripts: Mutex<[IdentityPoolID: [(Double, Answer)]]>
     private let calls = Mutex<[(IdentityPoolID, Double)]>([])
     private let clock: ManualScheduler
-    private let origin: Double
+    private let origin: MonotonicInstant
 
     init(clock: ManualScheduler, scripts: [IdentityPoolID: [(Double, Answer)]]) {
         self.clock = clock
-        self.origin = clock.monotonicNow()
+        self.origin = clock.now()
         self.scripts = Mutex(scripts)
     }
 
     func fetchDetails(for pool: WatchedPool) async -> Answer {
-        let elapsed = clock.monotonicNow() - origin
+        let elapsed = (clock.now() - origin).seconds
         calls.withLock { $0.append((pool.id, elapsed)) }
         let script = scripts.withLock { $0[pool.id] ?? [] }
         return script.last { $0.0 <= elapsed }?.1
@@ -86,65 +87,6 @@ final class GatedFetcher: DetailsFetcher {
     func waitForPolls(_ count: Int) async {
         while waitingCount < count { await Task.yield() }
     }
-}
-
-/// Records every event delivered; can be told to refuse them.
-final class RecordingSink: EventSink {
-    private let recorded = Mutex<[WatchEvent]>([])
-    private let refusing = Mutex(false)
-
-    struct Refused: Error {}
-
-    func deliver(_ events: [WatchEvent]) throws {
-        if refusing.withLock({ $0 }) { throw Refused() }
-        recorded.withLock { $0 += events }
-    }
-
-    func refuse(_ value: Bool) { refusing.withLock { $0 = value } }
-    var events: [WatchEvent] { recorded.withLock { $0 } }
-    var kinds: [WatchEvent.Kind] { events.map(\.kind) }
-    func kinds(of pool: IdentityPoolID) -> [WatchEvent.Kind] { events.filter { $0.poolID == pool }.map(\.kind) }
-}
-
-/// Records every notification, with an optional watchdog interval.
-final class RecordingNotifier: ServiceNotifier {
-    private let recorded = Mutex<[[ServiceNotification]]>([])
-    let watchdogInterval: Duration?
-
-    init(watchdogInterval: Duration? = nil) {
-        self.watchdogInterval = watchdogInterval
-    }
-
-    func notify(_ notifications: [ServiceNotification]) {
-        recorded.withLock { $0.append(notifications) }
-    }
-
-    var all: [ServiceNotification] { recorded.withLock { $0.flatMap { $0 } } }
-    var watchdogPings: Int { all.filter { $0 == .watchdog }.count }
-    var lastStatus: String? {
-        all.reversed().compactMap { if case .status(let line) = $0 { line } else { nil } }.first
-    }
-}
-
-/// A store in memory, which can be told to fail like a full disk.
-final class MemoryStateStore: PoolStateStore {
-    private let saved = Mutex<[IdentityPoolID: PoolState]>([:])
-    private let failing = Mutex(false)
-    struct DiskFull: Error {}
-
-    init(_ initial: [IdentityPoolID: PoolState] = [:]) {
-        saved.withLock { $0 = initial }
-    }
-
-    func loadAll() -> (states: [IdentityPoolID: PoolState], warnings: [String]) { (saved.withLock { $0 }, []) }
-
-    func save(_ state: PoolState, for pool: IdentityPoolID) throws {
-        if failing.withLock({ $0 }) { throw DiskFull() }
-        saved.withLock { $0[pool] = state }
-    }
-
-    func fail(_ value: Bool) { failing.withLock { $0 = value } }
-    var states: [IdentityPoolID: PoolState] { saved.withLock { $0 } }
 }
 
 /// A fresh directory under the system's temporary directory, removed by `remove()`.

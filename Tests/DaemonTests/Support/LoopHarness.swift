@@ -1,3 +1,4 @@
+import DaemonTestSupport
 import Daemon
 import Dispatch
 import Foundation
@@ -55,7 +56,7 @@ struct LoopHarness {
     }
 
     func advance(by seconds: Double) async {
-        await scheduler.advance(by: seconds) { await loop.settle() }
+        await scheduler.advance(by: .seconds(seconds)) { await loop.settle() }
     }
 }
 

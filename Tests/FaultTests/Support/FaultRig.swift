@@ -4,6 +4,7 @@ import AWSCredentialProviders
 import AWSSigning
 import AsyncHTTPClient
 import Daemon
+import DaemonTestSupport
 import Dispatch
 import Foundation
 import Logging
@@ -30,7 +31,7 @@ struct FaultRig {
     )
 
     let simulator: Simulator
-    let scheduler: LockstepScheduler
+    let scheduler: ManualScheduler
     let fetcher: RecordingFetcher
     let sink: RecordingSink
     let sleeps: SleepRecorder
@@ -48,7 +49,9 @@ struct FaultRig {
         let simulator = Simulator(scenario: scenario, clock: clock, logger: quiet)
         let server = try await SimulatorServer.start(simulator: simulator, tls: TestTLS.server, logger: quiet)
         let transport = HTTPTransport(settings: TestTLS.network, requestTimeout: requestTimeout)
-        let scheduler = LockstepScheduler(serviceClock: clock)
+        // The service's clock moves with the daemon's; the daemon's wall clock starts at the
+        // service's, and a test may step it alone (jumpWallClock).
+        let scheduler = ManualScheduler(start: .origin, wallStart: clock.now()) { clock.advance(by: $0.seconds) }
         let sleeps = SleepRecorder()
         let client = CognitoSyncClient(
             transport: transport,
@@ -92,7 +95,7 @@ struct FaultRig {
 
     /// Runs the loop until `seconds` after the start, on both clocks.
     func advance(to seconds: Double) async {
-        await scheduler.advance(to: seconds) { await loop.settle() }
+        await scheduler.advance(to: MonotonicInstant(sinceOrigin: .seconds(seconds))) { await loop.settle() }
     }
 
     /// How many polls of `pool` the service answered with a fault.

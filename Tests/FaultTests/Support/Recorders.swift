@@ -1,3 +1,4 @@
+import DaemonTestSupport
 import AWSClient
 import AWSCore
 import AWSCredentialProviders
@@ -5,39 +6,6 @@ import AWSSigning
 import Daemon
 import Model
 import Synchronization
-
-/// Records every event delivered, in order.
-final class RecordingSink: EventSink {
-    private let recorded = Mutex<[WatchEvent]>([])
-
-    func deliver(_ events: [WatchEvent]) throws {
-        recorded.withLock { $0 += events }
-    }
-
-    var events: [WatchEvent] { recorded.withLock { $0 } }
-
-    func kinds(of pool: IdentityPoolID) -> [WatchEvent.Kind] {
-        events.filter { $0.poolID == pool }.map(\.kind)
-    }
-
-    /// Identities delivered more than once: a transition reported twice.
-    var repeatedIdentities: [String] {
-        var seen: [String: Int] = [:]
-        for event in events { seen[event.identity, default: 0] += 1 }
-        return seen.filter { $0.value > 1 }.keys.sorted()
-    }
-}
-
-/// A store in memory.
-final class MemoryStateStore: PoolStateStore {
-    private let saved = Mutex<[IdentityPoolID: PoolState]>([:])
-
-    func loadAll() -> (states: [IdentityPoolID: PoolState], warnings: [String]) { (saved.withLock { $0 }, []) }
-
-    func save(_ state: PoolState, for pool: IdentityPoolID) throws {
-        saved.withLock { $0[pool] = state }
-    }
-}
 
 /// Records the waits the client asks for between retries, and returns at once.
 final class SleepRecorder: Sendable {

@@ -1,4 +1,5 @@
 import Daemon
+import DaemonTestSupport
 import Model
 import Synchronization
 
@@ -13,16 +14,16 @@ final class RecordingFetcher: DetailsFetcher {
     }
 
     private let base: any DetailsFetcher
-    private let clock: LockstepScheduler
+    private let clock: ManualScheduler
     private let polls = Mutex<[Poll]>([])
 
-    init(base: any DetailsFetcher, clock: LockstepScheduler) {
+    init(base: any DetailsFetcher, clock: ManualScheduler) {
         self.base = base
         self.clock = clock
     }
 
     func fetchDetails(for pool: WatchedPool) async -> Result<BulkPublishDetails, PollFailure> {
-        let at = clock.monotonicNow()
+        let at = (clock.now() - .origin).seconds
         let result = await base.fetchDetails(for: pool)
         let failure: PollFailure? = if case .failure(let failure) = result { failure } else { nil }
         polls.withLock { $0.append(Poll(pool: pool.id, at: at, failure: failure)) }

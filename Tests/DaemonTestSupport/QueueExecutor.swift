@@ -1,3 +1,4 @@
+public import Daemon
 public import Dispatch
 
 /// A ``LoopExecutor`` on one serial `DispatchQueue`, for a loop that does not share a thread
