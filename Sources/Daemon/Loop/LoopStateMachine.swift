@@ -251,11 +251,10 @@ package struct LoopStateMachine {
         return actions
     }
 
-    /// Forgets every poll in flight, for the actor to cancel: a cancelled poll says nothing
+    /// Forgets every poll in flight, which the actor cancels: a cancelled poll says nothing
     /// about its pool, so its result must not count as a failure.
-    package mutating func abandonPolls() -> [IdentityPoolID] {
-        defer { inFlight.removeAll() }
-        return Array(inFlight.keys)
+    package mutating func abandonPolls() {
+        inFlight.removeAll()
     }
 
     // MARK: - Views

@@ -209,9 +209,7 @@ public actor WatchLoop {
 
     /// Cancels every poll in flight and forgets them.
     private func abandonPolls() {
-        for id in core.abandonPolls() {
-            polls.removeValue(forKey: id)?.task.cancel()
-        }
+        core.abandonPolls()
         for (_, running) in polls { running.task.cancel() }
         polls.removeAll()
     }
