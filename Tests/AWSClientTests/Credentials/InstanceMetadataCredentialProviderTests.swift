@@ -89,7 +89,8 @@ struct InstanceMetadataCredentialProviderTests {
     @Test func withIMDSv1DisabledARefusedTokenIsAnError() async throws {
         let server = try await Self.metadataService(tokenReply: .status(.forbidden))
         let provider = InstanceMetadataCredentialProvider(
-            environment: ["AWS_EC2_METADATA_V1_DISABLED": "True"], transport: .shared, endpoint: server.baseURL)
+            environment: Self.patient.merging(["AWS_EC2_METADATA_V1_DISABLED": "True"]) { $1 }, transport: .shared,
+            endpoint: server.baseURL)
         let error = await #expect(throws: CredentialError.self) { try await provider.credentials() }
         try await server.shutdown()
         #expect(error?.code == .requestFailed)
@@ -167,7 +168,8 @@ struct InstanceMetadataCredentialProviderTests {
             request.method == .PUT ? .ok("t") : .status(.internalServerError)
         }
         await expectNotConfigured(InstanceMetadataCredentialProvider(
-            environment: ["AWS_METADATA_SERVICE_NUM_ATTEMPTS": "3"], transport: .shared, endpoint: server.baseURL))
+            environment: Self.patient.merging(["AWS_METADATA_SERVICE_NUM_ATTEMPTS": "3"]) { $1 }, transport: .shared,
+            endpoint: server.baseURL))
         try await server.shutdown()
         #expect(server.requests.map(\.method) == [.PUT, .GET, .GET, .GET])
     }
