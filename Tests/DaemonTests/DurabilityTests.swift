@@ -133,7 +133,7 @@ struct DurabilityTests {
         #expect(harness.sink.kinds == [.started])
 
         var faster = H.settings
-        faster.idleInterval = 60
+        faster.idleInterval = .seconds(60)
         var configuration = H.configuration([H.a, H.c])
         configuration.pools.append(WatchedPool(id: H.b, name: "b", settings: faster))
         await harness.loop.reload(configuration: configuration)

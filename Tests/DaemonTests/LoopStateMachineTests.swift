@@ -17,7 +17,7 @@ import Testing
     static let idle = BulkPublishDetails(status: .notStarted)
 
     static func machine(
-        _ pools: [IdentityPoolID], limits: RequestLimits = RequestLimits(maxRequestsPerSecond: 100, maxConcurrentPolls: 8, requestTimeout: 10),
+        _ pools: [IdentityPoolID], limits: RequestLimits = RequestLimits(maxRequestsPerSecond: 100, maxConcurrentPolls: 8, requestTimeout: .seconds(10)),
         watchdog: Duration? = nil, metrics: Bool = false
     ) -> (LoopStateMachine, LoopActions) {
         let configuration = H.configuration(pools, limits: limits)
@@ -77,12 +77,12 @@ import Testing
         // A reload with a slower cadence leaves the armed (earlier) wake-up alone: it fires
         // early, finds nothing due and arms again.
         var slower = H.configuration([H.a])
-        slower.pools[0].settings.idleInterval = 1200
+        slower.pools[0].settings.idleInterval = .seconds(1200)
         let reload = machine.reload(slower, restored: [:], newClient: false, now: Self.t0 + .seconds(1))
         #expect(reload.timer == .keep)
         // A faster cadence brings the wake-up forward.
         var faster = H.configuration([H.a])
-        faster.pools[0].settings.idleInterval = 60
+        faster.pools[0].settings.idleInterval = .seconds(60)
         let sooner = machine.reload(faster, restored: [:], newClient: false, now: Self.t0 + .seconds(2))
         #expect(sooner.timer == .arm(WakeUp(deadline: Self.t0 + .seconds(62), leeway: .milliseconds(500))))
     }
@@ -159,13 +159,13 @@ import Testing
         // a and b share us-east-1; c is in eu-west-1.
         var (machine, actions) = Self.machine([H.a, H.b, H.c])
         let byPool = Dictionary(uniqueKeysWithValues: actions.polls.map { ($0.pool.id, $0) })
-        let throttled = PollFailure(kind: .throttled, code: "TooManyRequestsException", message: "slow down", retryAfter: 30)
+        let throttled = PollFailure(kind: .throttled, code: "TooManyRequestsException", message: "slow down", retryAfter: .seconds(30))
         _ = Self.finish(&machine, try #require(byPool[H.a]), .failure(throttled), at: Self.t0)
         _ = Self.finish(&machine, try #require(byPool[H.b]), at: Self.t0)
         _ = Self.finish(&machine, try #require(byPool[H.c]), at: Self.t0)
         // Make b due at once by reloading it with new client settings (failing pools first).
         var fast = H.configuration([H.a, H.b, H.c])
-        fast.pools = fast.pools.map { pool in var pool = pool; pool.settings.idleInterval = 2; return pool }
+        fast.pools = fast.pools.map { pool in var pool = pool; pool.settings.idleInterval = .seconds(2); return pool }
         _ = machine.reload(fast, restored: [:], newClient: false, now: Self.t0 + .seconds(1))
         let fired = machine.timerFired(now: Self.t0 + .seconds(3))
         #expect(fired.polls.map(\.pool.id) == [H.c], "us-east-1 waits out the 30 s the service asked for")
@@ -204,14 +204,14 @@ import Testing
     }
 
     @Test func theLeewayFollowsTheFastestCadenceWithinItsBounds() {
-        func leeway(_ interval: TimeInterval) -> Duration {
+        func leeway(_ interval: Duration) -> Duration {
             var configuration = H.configuration([H.a])
             configuration.pools[0].settings.inProgressInterval = interval
             return LoopStateMachine.Settings(configuration, baseline: false, collectsMetrics: false).leeway
         }
-        #expect(leeway(30) == .milliseconds(500), "2 % would be 600 ms: cut to half a second")
-        #expect(leeway(5) == .milliseconds(100))
-        #expect(leeway(0.01) == .milliseconds(1))
-        #expect(leeway(3600) == .milliseconds(500))
+        #expect(leeway(.seconds(30)) == .milliseconds(500), "2 % would be 600 ms: cut to half a second")
+        #expect(leeway(.seconds(5)) == .milliseconds(100))
+        #expect(leeway(.milliseconds(10)) == .milliseconds(1))
+        #expect(leeway(.seconds(3600)) == .milliseconds(500))
     }
 }

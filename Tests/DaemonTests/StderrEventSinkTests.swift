@@ -21,7 +21,7 @@ struct StderrEventSinkTests {
         try WatchEvent(
             kind: kind, poolID: IdentityPoolID(validating: "us-east-1:0b7a4c2e-8d1f-4e3a-b6c9-2a5d7e9f1c3b"),
             poolName: name, previousStatus: .inProgress, status: .failed, startTime: Self.start,
-            completeTime: Self.start.addingTimeInterval(3_600), duration: 3_600,
+            completeTime: Self.start.addingTimeInterval(3_600), duration: .seconds(3_600),
             failureMessage: kind == .failed ? "Stream write failed\n\u{1B}[2Jcleared" : nil,
             observedAt: Self.observed, identity: "id-\(kind.rawValue)"
         )

@@ -124,7 +124,7 @@ struct WatchLoopTests {
 
     @Test func theRequestRateLimitSpreadsPollsOut() async {
         let pools = (0..<10).map { try! IdentityPoolID(validating: "us-east-1:0000000\($0)-0000-0000-0000-000000000000") }
-        let limits = RequestLimits(maxRequestsPerSecond: 2, maxConcurrentPolls: 100, requestTimeout: 10)
+        let limits = RequestLimits(maxRequestsPerSecond: 2, maxConcurrentPolls: 100, requestTimeout: .seconds(10))
         let harness = H(configuration: H.configuration(pools, limits: limits),
                         scripts: Dictionary(uniqueKeysWithValues: pools.map { ($0, [(0.0, Answer.details(.notStarted))]) }))
         await harness.start()
@@ -138,7 +138,7 @@ struct WatchLoopTests {
     @Test func theConcurrencyLimitHoldsPollsBack() async {
         let pools = (0..<5).map { try! IdentityPoolID(validating: "us-east-1:0000000\($0)-0000-0000-0000-000000000000") }
         let gated = GatedFetcher(answer: BulkPublishDetails(status: .notStarted))
-        let limits = RequestLimits(maxRequestsPerSecond: 100, maxConcurrentPolls: 2, requestTimeout: 10)
+        let limits = RequestLimits(maxRequestsPerSecond: 100, maxConcurrentPolls: 2, requestTimeout: .seconds(10))
         let scheduler = ManualScheduler()
         let sink = RecordingSink()
         let loop = WatchLoop(
@@ -157,10 +157,10 @@ struct WatchLoopTests {
 
     @Test func throttlingSlowsTheWholeRegionDown() async {
         let harness = H(configuration: H.configuration([H.a, H.b, H.c], settings: PoolSettings(
-            inProgressInterval: 1, idleInterval: 600, finishedInterval: 300, stallAfter: 3600,
-            reportErrorsAfter: 3, jitter: 0, errorBackoffBase: 5, errorBackoffMax: 300
+            inProgressInterval: .seconds(1), idleInterval: .seconds(600), finishedInterval: .seconds(300), stallAfter: .seconds(3600),
+            reportErrorsAfter: 3, jitter: 0, errorBackoffBase: .seconds(5), errorBackoffMax: .seconds(300)
         )), scripts: [
-            H.a: [(0, Answer.failure(.throttled, "ThrottlingException", retryAfter: 20)), (1, Answer.details(.inProgress, start: 0))],
+            H.a: [(0, Answer.failure(.throttled, "ThrottlingException", retryAfter: .seconds(20))), (1, Answer.details(.inProgress, start: 0))],
             H.b: [(0, Answer.details(.inProgress, start: 0))],
             H.c: [(0, Answer.details(.inProgress, start: 0))],
         ])

@@ -43,7 +43,7 @@ struct ClockJumpTests {
             #expect(rig.sink.kinds(of: steady) == [.started, .succeeded])
             #expect(rig.fetcher.polls(of: runner).allSatisfy { $0.failure == nil })
             // The IN_PROGRESS cadence held through every step: the schedule is monotonic.
-            let inProgress = FaultRig.settings.inProgressInterval
+            let inProgress = FaultRig.settings.inProgressInterval.seconds
             let gaps = rig.fetcher.gaps(of: runner, within: 120..<400)
             #expect(gaps.count >= 8)
             #expect(gaps.allSatisfy { $0 >= inProgress * (1 - FaultRig.settings.jitter) - 0.001 && $0 <= inProgress + 0.001 })

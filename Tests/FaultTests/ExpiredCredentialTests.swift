@@ -54,7 +54,7 @@ struct ExpiredCredentialTests {
             // An error that needs someone to act is retried at the idle cadence, not faster.
             let gaps = rig.fetcher.gaps(of: runner, within: 300..<900)
             #expect(!gaps.isEmpty)
-            #expect(gaps.allSatisfy { $0 >= FaultRig.settings.idleInterval * (1 - FaultRig.settings.jitter) - 0.001 })
+            #expect(gaps.allSatisfy { $0 >= FaultRig.settings.idleInterval.seconds * (1 - FaultRig.settings.jitter) - 0.001 })
             #expect(rig.sink.repeatedIdentities.isEmpty)
         }
     }

@@ -45,23 +45,23 @@ struct InjectedFaultTests {
             #expect(during.allSatisfy { $0 >= fault.minimumGap - 0.001 })
             switch fault.backoff {
             case .exponential:
-                #expect(during.count < Int((fault.until - Self.faultFrom) / FaultRig.settings.inProgressInterval))
+                #expect(during.count < Int((fault.until - Self.faultFrom) / FaultRig.settings.inProgressInterval.seconds))
                 let half = during.count / 2
                 #expect(Self.mean(during.suffix(during.count - half)) > Self.mean(during.prefix(half)))
             case .idleCadence:
-                let idle = FaultRig.settings.idleInterval
+                let idle = FaultRig.settings.idleInterval.seconds
                 #expect(during.allSatisfy { $0 >= idle * (1 - FaultRig.settings.jitter) - 0.001 && $0 <= idle + 0.001 })
             case .none:
-                #expect(during.allSatisfy { $0 <= FaultRig.settings.inProgressInterval + 0.001 })
+                #expect(during.allSatisfy { $0 <= FaultRig.settings.inProgressInterval.seconds + 0.001 })
             case .longest:
-                let longest = FaultRig.settings.errorBackoffMax
+                let longest = FaultRig.settings.errorBackoffMax.seconds
                 #expect(during.allSatisfy { abs($0 - longest) < 0.001 }, "\(during)")
             }
 
             // Still running afterwards, at the cadence for a finished run.
             let times = rig.fetcher.pollTimes(of: runner)
             #expect(times.contains { $0 >= fault.until })
-            let finished = FaultRig.settings.finishedInterval
+            let finished = FaultRig.settings.finishedInterval.seconds
             if let last = times.last, let previous = times.dropLast().last {
                 #expect(last - previous >= finished * (1 - FaultRig.settings.jitter) - 0.001)
             }

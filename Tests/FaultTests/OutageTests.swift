@@ -24,10 +24,10 @@ struct OutageTests {
             #expect(rig.sink.kinds(of: steady) == [.started, .pollFailing, .pollRecovered, .succeeded])
             #expect(rig.sink.repeatedIdentities.isEmpty)
             let recovered = rig.sink.events.filter { $0.kind == .pollRecovered }
-            #expect(recovered.allSatisfy { ($0.duration ?? 0) > Self.outage.upperBound - Self.outage.lowerBound - 600 })
+            #expect(recovered.allSatisfy { ($0.duration?.seconds ?? 0) > Self.outage.upperBound - Self.outage.lowerBound - 600 })
 
             // Never longer than the backoff ceiling between polls, and it gets there.
-            let ceiling = FaultRig.settings.errorBackoffMax
+            let ceiling = FaultRig.settings.errorBackoffMax.seconds
             for pool in [runner, steady] {
                 let gaps = rig.fetcher.gaps(of: pool, within: Self.outage)
                 #expect(gaps.allSatisfy { $0 >= 1 - 0.001 && $0 <= ceiling + 0.001 })

@@ -134,7 +134,7 @@ import Model
 
     /// A pool seen for the first time, and one restored mid-run, with a short stall limit.
     static let machines: [PoolStateMachine] = {
-        let settings = PoolSettings(stallAfter: 60)
+        let settings = PoolSettings(stallAfter: .seconds(60))
         let watched = WatchedPool(id: pool, settings: settings)
         var running = PoolStateMachine(pool: watched)
         _ = running.observe(BulkPublishDetails(status: .inProgress, startTime: now.addingTimeInterval(-30)), at: now)

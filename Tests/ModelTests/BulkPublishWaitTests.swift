@@ -126,7 +126,7 @@ final class BulkPublishWaitTests {
         #expect(first.progress?.kind == .retrying)
         #expect(first.progress?.operation == .getBulkPublishDetails)
         #expect(first.progress?.message.contains("ServiceUnavailable") == true)
-        var delays: [TimeInterval] = []
+        var delays: [Duration] = []
         if case .fetchDetails(let delay) = first.action { delays.append(delay) }
         for attempt in 1...6 {
             let step = wait.failed(Self.unavailable, at: Fixture.at(Double(attempt)), using: &high)
@@ -134,7 +134,7 @@ final class BulkPublishWaitTests {
             if case .fetchDetails(let delay) = step.action { delays.append(delay) }
         }
         // Full jitter at its top: 1, 2, 4, 8, 16, then the 30 s ceiling.
-        #expect(delays.map { $0.rounded() } == [1, 2, 4, 8, 16, 30, 30])
+        #expect(delays.map { $0.seconds.rounded() } == [1, 2, 4, 8, 16, 30, 30])
 
         let otherCode = wait.failed(Self.throttled, at: Fixture.at(10), using: &low)
         #expect(otherCode.progress?.failure?.code == "TooManyRequestsException")

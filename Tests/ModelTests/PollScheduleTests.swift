@@ -9,10 +9,10 @@ struct PollScheduleTests {
     )
 
     @Test(arguments: [
-        (BulkPublishStatus?.none, 30.0), (.inProgress, 30), (.unrecognized("NEW"), 30),
+        (BulkPublishStatus?.none, Duration.seconds(30)), (.inProgress, 30), (.unrecognized("NEW"), 30),
         (.notStarted, 600), (.succeeded, 300), (.failed, 300),
     ])
-    func cadenceFollowsTheStatus(_ status: BulkPublishStatus?, _ expected: TimeInterval) {
+    func cadenceFollowsTheStatus(_ status: BulkPublishStatus?, _ expected: Duration) {
         #expect(PollSchedule.cadence(for: status, settings: Self.settings) == expected)
     }
 
@@ -29,12 +29,12 @@ struct PollScheduleTests {
         #expect(Set(delays).count > 100, "jitter spreads polls out")
     }
 
-    @Test(arguments: [(1, 5.0), (2, 10), (3, 20), (4, 40), (7, 300), (40, 300)])
-    func errorBackoffDoublesUpToItsCap(_ failures: Int, _ ceiling: TimeInterval) {
+    @Test(arguments: [(1, Duration.seconds(5)), (2, 10), (3, 20), (4, 40), (7, 300), (40, 300)])
+    func errorBackoffDoublesUpToItsCap(_ failures: Int, _ ceiling: Duration) {
         let failure = FailureRecord(since: .now, kind: .transient, code: "HTTP 503", message: "", consecutiveFailures: failures, reported: false)
         var most = ConstantGenerator(value: .max)
         let longest = PollSchedule.errorDelay(failure: failure, settings: Self.settings, using: &most)
-        #expect(abs(longest - ceiling) < 0.001)
+        #expect(longest.isClose(to: ceiling))
         var seeded = SeededGenerator(state: UInt64(failures))
         for _ in 0..<100 {
             let delay = PollSchedule.errorDelay(failure: failure, settings: Self.settings, using: &seeded)
@@ -53,7 +53,7 @@ struct PollScheduleTests {
         var most = ConstantGenerator(value: .max)
         let state = PoolState(lastStatus: .inProgress, failure: failure)
         #expect(PollSchedule.delay(after: state, settings: Self.settings, retryAfter: 42, using: &most) == 42)
-        #expect(abs(PollSchedule.delay(after: state, settings: Self.settings, retryAfter: 2, using: &most) - 5) < 0.001)
+        #expect(PollSchedule.delay(after: state, settings: Self.settings, retryAfter: 2, using: &most).isClose(to: 5))
     }
 
     @Test(arguments: [1e6, 1e11, 1e300])
@@ -61,7 +61,7 @@ struct PollScheduleTests {
         let failure = FailureRecord(since: .now, kind: .throttled, code: "TooManyRequestsException", message: "", consecutiveFailures: 1, reported: false)
         var most = ConstantGenerator(value: .max)
         let state = PoolState(lastStatus: .inProgress, failure: failure)
-        #expect(PollSchedule.delay(after: state, settings: Self.settings, retryAfter: hint, using: &most) == Self.settings.errorBackoffMax)
+        #expect(PollSchedule.delay(after: state, settings: Self.settings, retryAfter: .seconds(clamping: hint), using: &most) == Self.settings.errorBackoffMax)
     }
 
     @Test func lastingErrorsArePolledAtTheIdleCadence() {
@@ -74,9 +74,9 @@ struct PollScheduleTests {
     /// growing up to the longest backoff, never to the idle cadence.
     @Test func anUnreachableServiceIsRetriedWithTheErrorBackoff() {
         var most = ConstantGenerator(value: .max)
-        for (failures, ceiling) in [(1, 5.0), (2, 10.0), (3, 20.0), (9, 300.0)] {
+        for (failures, ceiling) in [(1, Duration.seconds(5)), (2, 10), (3, 20), (9, 300)] {
             let failure = FailureRecord(since: .now, kind: .unreachable, code: "CertificateUntrusted", message: "", consecutiveFailures: failures, reported: true)
-            #expect(abs(PollSchedule.delay(after: PoolState(lastStatus: .inProgress, failure: failure), settings: Self.settings, using: &most) - ceiling) < 1e-9)
+            #expect(PollSchedule.delay(after: PoolState(lastStatus: .inProgress, failure: failure), settings: Self.settings, using: &most).isClose(to: ceiling, within: .nanoseconds(1)))
         }
     }
 }

@@ -178,7 +178,7 @@ struct PoolStateMachineTests {
     @Test(arguments: scenarios)
     func scenario(_ scenario: Scenario) {
         var settings = Fixture.pool().settings
-        settings.stallAfter = scenario.stallAfter
+        settings.stallAfter = .seconds(scenario.stallAfter)
         var machine = PoolStateMachine(pool: WatchedPool(id: Fixture.poolID, name: "game-prod", settings: settings))
         for (index, (step, expected)) in scenario.steps.enumerated() {
             let events = step.apply(to: &machine)
@@ -191,7 +191,7 @@ struct PoolStateMachineTests {
         // Replaying every step against a machine restored from the JSON of the state after that
         // step must produce no event at all: what was reported stays reported across a restart.
         var settings = Fixture.pool().settings
-        settings.stallAfter = scenario.stallAfter
+        settings.stallAfter = .seconds(scenario.stallAfter)
         let pool = WatchedPool(id: Fixture.poolID, name: "game-prod", settings: settings)
         var machine = PoolStateMachine(pool: pool)
         for (step, _) in scenario.steps {

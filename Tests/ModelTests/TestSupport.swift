@@ -23,7 +23,7 @@ enum Fixture {
     static let poolID = try! IdentityPoolID(validating: "us-east-1:6e1d9e3a-2f4b-4c8d-9a7e-5b3c1f0d2e4a")
     static let epoch = Date(timeIntervalSince1970: 1_800_000_000)
 
-    static func pool(stallAfter: TimeInterval = 7200, reportErrorsAfter: Int = 3) -> WatchedPool {
+    static func pool(stallAfter: Duration = .seconds(7200), reportErrorsAfter: Int = 3) -> WatchedPool {
         var settings = PoolSettings.standard
         settings.stallAfter = stallAfter
         settings.reportErrorsAfter = reportErrorsAfter
@@ -54,4 +54,11 @@ extension MonotonicInstant: ExpressibleByFloatLiteral, ExpressibleByIntegerLiter
 extension Duration: @retroactive ExpressibleByFloatLiteral, @retroactive ExpressibleByIntegerLiteral {
     public init(floatLiteral value: Double) { self = .seconds(value) }
     public init(integerLiteral value: Int64) { self = .seconds(value) }
+}
+
+extension Duration {
+    /// Whether the two differ by at most `tolerance`: what a computation through `Double` gives.
+    func isClose(to other: Duration, within tolerance: Duration = .milliseconds(1)) -> Bool {
+        self - other <= tolerance && other - self <= tolerance
+    }
 }

@@ -71,16 +71,16 @@ struct EventJournalEntryTests {
         (-2.5, "-2.5"), (21_600, "21600"),
     ] as [(TimeInterval, String)])
     func formatsDurations(seconds: TimeInterval, expected: String) throws {
-        let fields = EventJournalEntry.fields(for: try makeEvent(duration: seconds))
+        let fields = EventJournalEntry.fields(for: try makeEvent(duration: .seconds(seconds)))
         #expect(fields.first { $0.name == "DURATION_SEC" }?.value == expected)
     }
 
     @Test func leavesOutDurationsNoNumberHolds() throws {
-        let fields = EventJournalEntry.fields(for: try makeEvent(duration: .infinity))
+        let fields = EventJournalEntry.fields(for: try makeEvent(duration: .seconds(Int64.max)))
         #expect(!fields.contains { $0.name == "DURATION_SEC" })
     }
 
-    private func makeEvent(duration: TimeInterval) throws -> WatchEvent {
+    private func makeEvent(duration: Duration) throws -> WatchEvent {
         var event = try SampleEvents.event(.stalled)
         event.duration = duration
         return event

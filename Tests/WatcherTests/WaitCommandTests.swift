@@ -60,6 +60,17 @@ struct WaitCommandTests {
         #expect(service.simulator.requestLog.total == 1)
     }
 
+    /// A duration past what any clock holds is "for ever", not a crash.
+    @Test func aTimeoutAndIntervalBeyondAnyClockAreForEver() async throws {
+        let pool = TestPool.id(2)
+        let service = try await SimulatedService.start([TestPool.scripted(pool, [(-60, .inProgress), (-30, .succeeded)])])
+        defer { Task { await service.shutdown() } }
+
+        let output = try await wait(["--timeout", "1e300", "--interval", "1e300d", pool.rawValue], against: service)
+        #expect(output.status == 0, "\(output)")
+        #expect(output.progressLines == ["\(pool): SUCCEEDED after 30s (started \(service.time(-60)))"], "\(output)")
+    }
+
     @Test func notStartedIsWaitedOnWithALineSayingNoBulkPublishWasRequested() async throws {
         let pool = TestPool.id(3)
         let service = try await SimulatedService.start([TestPool.scripted(pool, [(0, .notStarted), (1, .inProgress), (2, .succeeded)])])

@@ -96,10 +96,10 @@ public struct CognitoSyncError: Error, Sendable, CustomStringConvertible {
     public var pollFailure: PollFailure {
         let kind: PollFailure.Kind
         let cause: PollFailure.Cause
-        var retryAfter: Double?
+        var retryAfter: Duration?
         switch reason {
         case .service(let error):
-            retryAfter = error.retryAfter.map(\.seconds)
+            retryAfter = error.retryAfter
             switch error.category {
             case .throttling:
                 kind = .throttled

@@ -3,8 +3,8 @@ public import Model
 /// Runs one hook command to its end: the real one starts a process, tests pass a fake.
 public protocol HookLauncher: Sendable {
     /// Runs `command` with `environment`, the file at `inputPath` as its standard input, killed
-    /// after `timeout` seconds. Never throws: every way a run can end is a ``HookRunResult``.
-    func run(_ command: HookCommand, environment: [String: String], inputPath: String, timeout: Double) async -> HookRunResult
+    /// after `timeout`. Never throws: every way a run can end is a ``HookRunResult``.
+    func run(_ command: HookCommand, environment: [String: String], inputPath: String, timeout: Duration) async -> HookRunResult
 }
 
 /// How one run of a hook ended.
@@ -32,7 +32,7 @@ public enum HookRunResult: Sendable, Equatable {
     }
 
     /// How it ended, as the end of a log sentence: "exited with status 3".
-    public func summary(timeout: Double, executable: String) -> String {
+    public func summary(timeout: Duration, executable: String) -> String {
         switch self {
         case .exited(let status, _): "exited with status \(status)"
         case .killedBySignal(let signal, _): "was killed by signal \(signal)"

@@ -127,7 +127,7 @@ public actor HookRunner {
             }
             logger.warning("hook \(how); trying again in \(EventText.duration(delay))", metadata: metadata)
             do {
-                try await sleep(.milliseconds(Int64((delay * 1000).rounded())))
+                try await sleep(delay)
             } catch {
                 return
             }

@@ -10,13 +10,13 @@ public struct ProcessHookLauncher: HookLauncher {
 
     public init() {}
 
-    public func run(_ command: HookCommand, environment: [String: String], inputPath: String, timeout: Double) async -> HookRunResult {
+    public func run(_ command: HookCommand, environment: [String: String], inputPath: String, timeout: Duration) async -> HookRunResult {
         let outcome: HelperProcess.Outcome
         do {
             outcome = try await HelperProcess.run(
                 executable: command.executable, arguments: command.arguments, environment: environment,
                 input: .file(path: inputPath), output: .combined(limit: Self.outputLimit), ownProcessGroup: true,
-                timeout: .milliseconds(Int64((timeout * 1000).rounded())))
+                timeout: timeout)
         } catch HelperProcess.Failure.timedOut {
             return .timedOut
         } catch is CancellationError {

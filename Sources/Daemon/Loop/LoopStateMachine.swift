@@ -34,7 +34,7 @@ package struct LoopStateMachine {
             self.baseline = baseline
             self.collectsMetrics = collectsMetrics
             let fastest = configuration.pools.map(\.settings.inProgressInterval).min() ?? configuration.defaults.inProgressInterval
-            leeway = min(max(Duration.seconds(clamping: fastest * Self.leewayFraction), Self.shortestLeeway), Self.longestLeeway)
+            leeway = min(max(fastest * Self.leewayFraction, Self.shortestLeeway), Self.longestLeeway)
         }
 
         static let leewayFraction = 0.02
@@ -50,7 +50,7 @@ package struct LoopStateMachine {
         /// The state last written to the store (or restored from it).
         var saved: PoolState?
         /// The service's retry-after hint from the last failed poll.
-        var retryAfter: TimeInterval?
+        var retryAfter: Duration?
         /// Recordings in a row that the event sink refused; the pool backs off while it does.
         var refusedRecordings = 0
     }
@@ -134,7 +134,7 @@ package struct LoopStateMachine {
             events = machine.observe(failed, at: wallNow)
             entry.retryAfter = failed.retryAfter
             if failed.kind == .throttled {
-                regionThrottle.recordThrottling(in: entry.pool.region, at: now, retryAfter: failed.retryAfter.map(Duration.seconds(clamping:)))
+                regionThrottle.recordThrottling(in: entry.pool.region, at: now, retryAfter: failed.retryAfter)
             }
             actions.logs.append(.pollFailed(id, failed))
         }
@@ -164,7 +164,7 @@ package struct LoopStateMachine {
             entries[record.pool] = entry
             inFlight[record.pool] = nil
             actions.metric(settings, .poll(record.pool, failure: pending.failure, state: entry.machine.state))
-            schedule(record.pool, after: .seconds(clamping: delay), now: now)
+            schedule(record.pool, after: delay, now: now)
             wakeUp(now: now, into: &actions)
             return actions
         }
@@ -380,7 +380,7 @@ package struct LoopStateMachine {
     }
 
     private mutating func nextDelay(_ entry: Entry) -> Duration {
-        .seconds(clamping: PollSchedule.delay(after: entry.machine.state, settings: entry.pool.settings, retryAfter: entry.retryAfter, using: &random))
+        PollSchedule.delay(after: entry.machine.state, settings: entry.pool.settings, retryAfter: entry.retryAfter, using: &random)
     }
 
     private mutating func add(_ pool: WatchedPool, restoring state: PoolState?, now: MonotonicInstant, into actions: inout LoopActions) {

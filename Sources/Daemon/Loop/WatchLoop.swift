@@ -59,7 +59,7 @@ public actor WatchLoop {
         self.logger = logger
         let health = Health(
             watchdogInterval: notifier.watchdogInterval,
-            longestLegitimatePoll: longestLegitimatePoll ?? PollBudget.longestLegitimatePoll(requestTimeout: .seconds(clamping: configuration.limits.requestTimeout)))
+            longestLegitimatePoll: longestLegitimatePoll ?? PollBudget.longestLegitimatePoll(requestTimeout: configuration.limits.requestTimeout))
         core = LoopStateMachine(
             settings: LoopStateMachine.Settings(configuration, baseline: baseline, collectsMetrics: metrics != nil), health: health, random: random)
     }
@@ -97,7 +97,7 @@ public actor WatchLoop {
             saved = await files.run { store.loadAll().states }
         }
         core.setLongestLegitimatePoll(
-            longestLegitimatePoll ?? PollBudget.longestLegitimatePoll(requestTimeout: .seconds(clamping: new.limits.requestTimeout)))
+            longestLegitimatePoll ?? PollBudget.longestLegitimatePoll(requestTimeout: new.limits.requestTimeout))
         configuration = new
         perform(core.reload(new, restored: saved, newClient: newFetcher != nil, now: scheduler.now()))
     }

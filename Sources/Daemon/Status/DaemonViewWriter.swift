@@ -124,7 +124,7 @@ public actor DaemonViewWriter {
         let pools = await source?() ?? []
         let view = DaemonView(
             version: BuildInfo.version, pid: pid, startedAt: startedAt, writtenAt: Date(),
-            refreshSeconds: Double(refresh.components.seconds) + Double(refresh.components.attoseconds) * 1e-18,
+            refreshSeconds: refresh.seconds,
             stoppedAt: stoppedAt, pools: pools)
         let failure: String?
         do {

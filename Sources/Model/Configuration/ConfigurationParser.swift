@@ -166,7 +166,7 @@ private extension JSONDocumentReader {
         if let concurrency = integer(object["maxConcurrentPolls"], path: "\(path).maxConcurrentPolls", in: 1...1024) {
             limits.maxConcurrentPolls = concurrency
         }
-        if let timeout = number(object["requestTimeoutSeconds"], path: "\(path).requestTimeoutSeconds", in: 1...300) {
+        if let timeout = seconds(object["requestTimeoutSeconds"], path: "\(path).requestTimeoutSeconds", in: 1...300) {
             limits.requestTimeout = timeout
         }
         return limits
@@ -175,16 +175,16 @@ private extension JSONDocumentReader {
     private mutating func settings(_ object: [String: JSONValue], base: PoolSettings, path: String) -> PoolSettings {
         var settings = base
         let day: Double = 86_400
-        if let value = number(object["inProgressIntervalSeconds"], path: "\(path).inProgressIntervalSeconds", in: 1...day) {
+        if let value = seconds(object["inProgressIntervalSeconds"], path: "\(path).inProgressIntervalSeconds", in: 1...day) {
             settings.inProgressInterval = value
         }
-        if let value = number(object["idleIntervalSeconds"], path: "\(path).idleIntervalSeconds", in: 1...day) {
+        if let value = seconds(object["idleIntervalSeconds"], path: "\(path).idleIntervalSeconds", in: 1...day) {
             settings.idleInterval = value
         }
-        if let value = number(object["finishedIntervalSeconds"], path: "\(path).finishedIntervalSeconds", in: 1...day) {
+        if let value = seconds(object["finishedIntervalSeconds"], path: "\(path).finishedIntervalSeconds", in: 1...day) {
             settings.finishedInterval = value
         }
-        if let value = number(object["stallAfterSeconds"], path: "\(path).stallAfterSeconds", in: 1...(30 * day)) {
+        if let value = seconds(object["stallAfterSeconds"], path: "\(path).stallAfterSeconds", in: 1...(30 * day)) {
             settings.stallAfter = value
         }
         if let value = integer(object["reportErrorsAfter"], path: "\(path).reportErrorsAfter", in: 1...1000) {
@@ -193,23 +193,23 @@ private extension JSONDocumentReader {
         if let value = number(object["jitter"], path: "\(path).jitter", in: 0...0.5) {
             settings.jitter = value
         }
-        if let value = number(object["errorBackoffBaseSeconds"], path: "\(path).errorBackoffBaseSeconds", in: 0.1...3600) {
+        if let value = seconds(object["errorBackoffBaseSeconds"], path: "\(path).errorBackoffBaseSeconds", in: 0.1...3600) {
             settings.errorBackoffBase = value
         }
-        if let value = number(object["errorBackoffMaxSeconds"], path: "\(path).errorBackoffMaxSeconds", in: 1...day) {
+        if let value = seconds(object["errorBackoffMaxSeconds"], path: "\(path).errorBackoffMaxSeconds", in: 1...day) {
             settings.errorBackoffMax = value
         }
         // Relations between settings, checked on the result so inherited values count too.
         if settings.stallAfter < settings.inProgressInterval {
             report("\(path).stallAfterSeconds",
-                   "the stall limit (\(Self.format(settings.stallAfter)) s) is shorter than the in-progress poll interval "
-                    + "(\(Self.format(settings.inProgressInterval)) s), so a stall could not be seen in time",
+                   "the stall limit (\(Self.format(settings.stallAfter.seconds)) s) is shorter than the in-progress poll interval "
+                    + "(\(Self.format(settings.inProgressInterval.seconds)) s), so a stall could not be seen in time",
                    hint: "make stallAfterSeconds at least inProgressIntervalSeconds")
         }
         if settings.errorBackoffMax < settings.errorBackoffBase {
             report("\(path).errorBackoffMaxSeconds",
-                   "the longest error backoff (\(Self.format(settings.errorBackoffMax)) s) is shorter than its base "
-                    + "(\(Self.format(settings.errorBackoffBase)) s)",
+                   "the longest error backoff (\(Self.format(settings.errorBackoffMax.seconds)) s) is shorter than its base "
+                    + "(\(Self.format(settings.errorBackoffBase.seconds)) s)",
                    hint: "make errorBackoffMaxSeconds at least errorBackoffBaseSeconds")
         }
         return settings

@@ -30,15 +30,15 @@ extension JSONDocumentReader {
             }
         }
         // A value out of range is reported and leaves the default in place.
-        settings.timeout = number(object["timeoutSeconds"], path: "\(path).timeoutSeconds", in: 1...3600) ?? settings.timeout
+        settings.timeout = seconds(object["timeoutSeconds"], path: "\(path).timeoutSeconds", in: 1...3600) ?? settings.timeout
         settings.attempts = integer(object["attempts"], path: "\(path).attempts", in: 1...100) ?? settings.attempts
-        settings.retryDelay = number(object["retryDelaySeconds"], path: "\(path).retryDelaySeconds", in: 1...3600) ?? settings.retryDelay
-        settings.maxRetryDelay = number(object["maxRetryDelaySeconds"], path: "\(path).maxRetryDelaySeconds", in: 1...86_400)
+        settings.retryDelay = seconds(object["retryDelaySeconds"], path: "\(path).retryDelaySeconds", in: 1...3600) ?? settings.retryDelay
+        settings.maxRetryDelay = seconds(object["maxRetryDelaySeconds"], path: "\(path).maxRetryDelaySeconds", in: 1...86_400)
             ?? settings.maxRetryDelay
         if settings.maxRetryDelay < settings.retryDelay {
             report("\(path).maxRetryDelaySeconds",
-                   "the longest wait between tries (\(Self.format(settings.maxRetryDelay)) s) is shorter than the first "
-                    + "(\(Self.format(settings.retryDelay)) s)",
+                   "the longest wait between tries (\(Self.format(settings.maxRetryDelay.seconds)) s) is shorter than the first "
+                    + "(\(Self.format(settings.retryDelay.seconds)) s)",
                    hint: "make maxRetryDelaySeconds at least retryDelaySeconds")
         }
         return settings

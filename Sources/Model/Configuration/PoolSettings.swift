@@ -1,33 +1,31 @@
-public import Foundation
-
 /// How one pool is polled and judged; the config's `defaults`, overridden per pool.
-public struct PoolSettings: Sendable, Equatable, Codable {
-    /// Seconds between polls while a run is IN_PROGRESS (or the status is unknown).
-    public var inProgressInterval: TimeInterval
-    /// Seconds between polls while no bulk publish was ever requested (NOT_STARTED).
-    public var idleInterval: TimeInterval
-    /// Seconds between polls after a run SUCCEEDED or FAILED.
-    public var finishedInterval: TimeInterval
+public struct PoolSettings: Sendable, Equatable {
+    /// The time between polls while a run is IN_PROGRESS (or the status is unknown).
+    public var inProgressInterval: Duration
+    /// The time between polls while no bulk publish was ever requested (NOT_STARTED).
+    public var idleInterval: Duration
+    /// The time between polls after a run SUCCEEDED or FAILED.
+    public var finishedInterval: Duration
     /// A run IN_PROGRESS for longer than this is reported as stalled.
-    public var stallAfter: TimeInterval
+    public var stallAfter: Duration
     /// Consecutive transient errors (5xx, timeouts, throttling) before they are reported.
     public var reportErrorsAfter: Int
     /// The fraction by which a poll may come early, so pools do not poll in lockstep.
     public var jitter: Double
     /// The first delay after an error; it doubles with every further error.
-    public var errorBackoffBase: TimeInterval
+    public var errorBackoffBase: Duration
     /// The longest delay between polls while errors go on.
-    public var errorBackoffMax: TimeInterval
+    public var errorBackoffMax: Duration
 
     public init(
-        inProgressInterval: TimeInterval = 30,
-        idleInterval: TimeInterval = 600,
-        finishedInterval: TimeInterval = 300,
-        stallAfter: TimeInterval = 6 * 3600,
+        inProgressInterval: Duration = .seconds(30),
+        idleInterval: Duration = .seconds(600),
+        finishedInterval: Duration = .seconds(300),
+        stallAfter: Duration = .seconds(6 * 3600),
         reportErrorsAfter: Int = 3,
         jitter: Double = 0.1,
-        errorBackoffBase: TimeInterval = 5,
-        errorBackoffMax: TimeInterval = 300
+        errorBackoffBase: Duration = .seconds(5),
+        errorBackoffMax: Duration = .seconds(300)
     ) {
         self.inProgressInterval = inProgressInterval
         self.idleInterval = idleInterval

@@ -1,5 +1,3 @@
-public import Foundation
-
 /// Everything the watcher is told by its configuration file, validated.
 public struct WatcherConfiguration: Sendable, Equatable {
     public var aws: AWSOptions
@@ -103,9 +101,9 @@ public struct RequestLimits: Sendable, Equatable {
     /// Polls in flight at once.
     public var maxConcurrentPolls: Int
     /// How long one request may take, connection included.
-    public var requestTimeout: TimeInterval
+    public var requestTimeout: Duration
 
-    public init(maxRequestsPerSecond: Double = 10, maxConcurrentPolls: Int = 8, requestTimeout: TimeInterval = 10) {
+    public init(maxRequestsPerSecond: Double = 10, maxConcurrentPolls: Int = 8, requestTimeout: Duration = .seconds(10)) {
         self.maxRequestsPerSecond = maxRequestsPerSecond
         self.maxConcurrentPolls = maxConcurrentPolls
         self.requestTimeout = requestTimeout

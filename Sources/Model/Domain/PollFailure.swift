@@ -1,5 +1,3 @@
-public import Foundation
-
 /// Why a poll of one pool did not produce details, classified for the scheduler and the
 /// state machine.
 public struct PollFailure: Error, Sendable, Equatable, Codable, CustomStringConvertible {
@@ -49,11 +47,11 @@ public struct PollFailure: Error, Sendable, Equatable, Codable, CustomStringConv
     /// The request id the service gave, for a support case.
     public var requestID: String?
     /// How long the service asked us to wait before the next attempt.
-    public var retryAfter: TimeInterval?
+    public var retryAfter: Duration?
 
     /// - Parameter cause: where it came from; by default the one its kind usually has.
     public init(
-        kind: Kind, cause: Cause? = nil, code: String, message: String, requestID: String? = nil, retryAfter: TimeInterval? = nil
+        kind: Kind, cause: Cause? = nil, code: String, message: String, requestID: String? = nil, retryAfter: Duration? = nil
     ) {
         self.kind = kind
         self.cause = cause ?? Self.usualCause(of: kind)

@@ -39,7 +39,7 @@ public struct HookPayload: Sendable, Equatable, Codable {
         failureMessage = event.failureMessage
         bulkPublishStartTime = event.startTime.map(EventText.timestamp)
         bulkPublishCompleteTime = event.completeTime.map(EventText.timestamp)
-        durationSeconds = event.duration
+        durationSeconds = event.duration?.seconds
         observedAt = EventText.timestamp(event.observedAt)
         message = event.message
     }

@@ -12,24 +12,24 @@ public struct HookSettings: Sendable, Equatable {
     /// The command for each event that has one.
     public var commands: [WatchEvent.Kind: HookCommand]
     /// How long one run may take before it is killed.
-    public var timeout: Double
+    public var timeout: Duration
     /// Runs in all, the first included, before a failing hook is given up.
     public var attempts: Int
     /// The wait after the first failed run; each later wait doubles, up to ``maxRetryDelay``.
-    public var retryDelay: Double
-    public var maxRetryDelay: Double
+    public var retryDelay: Duration
+    public var maxRetryDelay: Duration
 
-    public static let defaultTimeout: Double = 30
+    public static let defaultTimeout: Duration = .seconds(30)
     public static let defaultAttempts = 6
-    public static let defaultRetryDelay: Double = 10
-    public static let defaultMaxRetryDelay: Double = 300
+    public static let defaultRetryDelay: Duration = .seconds(10)
+    public static let defaultMaxRetryDelay: Duration = .seconds(300)
 
     public init(
         commands: [WatchEvent.Kind: HookCommand] = [:],
-        timeout: Double = defaultTimeout,
+        timeout: Duration = defaultTimeout,
         attempts: Int = defaultAttempts,
-        retryDelay: Double = defaultRetryDelay,
-        maxRetryDelay: Double = defaultMaxRetryDelay
+        retryDelay: Duration = defaultRetryDelay,
+        maxRetryDelay: Duration = defaultMaxRetryDelay
     ) {
         self.commands = commands
         self.timeout = timeout

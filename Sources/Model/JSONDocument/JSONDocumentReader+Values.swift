@@ -82,6 +82,11 @@ extension JSONDocumentReader {
         }
     }
 
+    /// A number of seconds within `range` (a `…Seconds` key), as a duration.
+    public mutating func seconds(_ value: JSONValue?, path: String, in range: ClosedRange<Double>) -> Duration? {
+        number(value, path: path, in: range).map(Duration.seconds(clamping:))
+    }
+
     /// A whole number within `range`.
     public mutating func integer(_ value: JSONValue?, path: String, in range: ClosedRange<Int>) -> Int? {
         guard let number = number(value, path: path, in: Double(range.lowerBound)...Double(range.upperBound)) else { return nil }

@@ -8,6 +8,11 @@ public enum EventText {
     }
 
     /// A duration like `1h 2m 3s`, `45s` or `2d 3h`; the two largest units are enough to read.
+    public static func duration(_ duration: Duration) -> String {
+        self.duration(duration.seconds)
+    }
+
+    /// ``duration(_:)-(Duration)`` for a span between two dates, in seconds.
     public static func duration(_ seconds: TimeInterval) -> String {
         // Beyond what `Int` holds (and any real duration): no whole number of seconds to show.
         guard seconds.isFinite, seconds.magnitude < 1e15 else { return "an unknown time" }

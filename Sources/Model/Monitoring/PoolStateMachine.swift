@@ -34,7 +34,7 @@ public struct PoolStateMachine: Sendable {
             if failure.reported {
                 events.append(event(
                     .pollRecovered, at: now, key: Self.key(failure.since), status: nil,
-                    duration: now.timeIntervalSince(failure.since), errorCode: failure.code,
+                    duration: Self.span(from: failure.since, to: now), errorCode: failure.code,
                     detail: "after \(failure.consecutiveFailures) failed polls"
                 ))
             }
@@ -85,7 +85,7 @@ public struct PoolStateMachine: Sendable {
             record.reported = true
             events.append(event(
                 .pollFailing, at: now, key: Self.key(record.since) + "/" + failure.code, status: nil,
-                duration: now.timeIntervalSince(record.since), errorCode: failure.code,
+                duration: Self.span(from: record.since, to: now), errorCode: failure.code,
                 detail: Self.failureDetail(failure, consecutive: record.consecutiveFailures)
             ))
         }
@@ -134,7 +134,7 @@ public struct PoolStateMachine: Sendable {
                 run.reported.insert(.started)
                 events.append(event(.started, at: now, run: run, previousStatus: previousStatus, status: status, details: details))
             }
-            let elapsed = now.timeIntervalSince(run.startTime ?? run.firstSeenAt)
+            let elapsed = Self.span(from: run.startTime ?? run.firstSeenAt, to: now)
             if elapsed >= pool.settings.stallAfter, !run.reported.contains(.stalled), !run.hasFinished {
                 run.reported.insert(.stalled)
                 var stalled = event(.stalled, at: now, run: run, previousStatus: previousStatus, status: status, details: details)
@@ -159,7 +159,7 @@ public struct PoolStateMachine: Sendable {
                     previousStatus: previousStatus, status: status, details: details
                 )
                 if let start = details.startTime, let end = details.completeTime {
-                    finished.duration = end.timeIntervalSince(start)
+                    finished.duration = Self.span(from: start, to: end)
                 }
                 events.append(finished)
             }
@@ -203,7 +203,7 @@ public struct PoolStateMachine: Sendable {
 
     private func event(
         _ kind: WatchEvent.Kind, at now: Date, key: String, status: BulkPublishStatus?,
-        duration: TimeInterval?, errorCode: String?, detail: String?
+        duration: Duration?, errorCode: String?, detail: String?
     ) -> WatchEvent {
         WatchEvent(
             kind: kind, poolID: pool.id, poolName: pool.name, previousStatus: state.lastStatus, status: status,
@@ -231,6 +231,11 @@ public struct PoolStateMachine: Sendable {
     }
 
     /// Milliseconds since the epoch: exact enough to tell runs apart, and stable in JSON.
+    /// The time from `start` to `end` on the wall clock, as the service's timestamps give it.
+    private static func span(from start: Date, to end: Date) -> Duration {
+        .seconds(clamping: end.timeIntervalSince(start))
+    }
+
     private static func key(_ date: Date) -> String {
         String(Int64((date.timeIntervalSince1970 * 1000).rounded()))
     }

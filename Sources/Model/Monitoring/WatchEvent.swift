@@ -44,7 +44,7 @@ public struct WatchEvent: Sendable, Equatable, Codable {
     public var startTime: Date?
     public var completeTime: Date?
     /// How long the run took (finished runs), has taken (stalls), or how long polling failed.
-    public var duration: TimeInterval?
+    public var duration: Duration?
     public var failureMessage: String?
     /// The poll error's code, for ``Kind/pollFailing`` and ``Kind/pollRecovered``.
     public var errorCode: String?
@@ -65,7 +65,7 @@ public struct WatchEvent: Sendable, Equatable, Codable {
         status: BulkPublishStatus? = nil,
         startTime: Date? = nil,
         completeTime: Date? = nil,
-        duration: TimeInterval? = nil,
+        duration: Duration? = nil,
         failureMessage: String? = nil,
         errorCode: String? = nil,
         anomaly: Anomaly? = nil,

@@ -1,5 +1,3 @@
-public import Foundation
-
 /// When a pool is polled next: a pure function of its state, its settings and a random source.
 ///
 /// A fast cadence while a run is IN_PROGRESS (or the status is unknown), slower ones when idle
@@ -10,26 +8,26 @@ public import Foundation
 /// service are retried at the idle cadence, since they heal only when someone acts.
 public enum PollSchedule {
     /// The shortest wait between two polls of one pool, whatever the random source says.
-    public static let minimumDelay: TimeInterval = 1
+    public static let minimumDelay: Duration = .seconds(1)
 
     /// The delay before the next poll of a pool in `state`; `retryAfter` is the hint the last
     /// failed poll carried, if any.
     public static func delay(
         after state: PoolState,
         settings: PoolSettings,
-        retryAfter: TimeInterval? = nil,
+        retryAfter: Duration? = nil,
         using random: inout some RandomNumberGenerator
-    ) -> TimeInterval {
+    ) -> Duration {
         if let failure = state.failure {
             return errorDelay(failure: failure, settings: settings, retryAfter: retryAfter, using: &random)
         }
         let interval = cadence(for: state.lastStatus, settings: settings)
-        let early = interval * settings.jitter * random.nextUnit()
+        let early = interval * (settings.jitter * random.nextUnit())
         return max(minimumDelay, interval - early)
     }
 
     /// The nominal interval for a pool last seen with `status`.
-    public static func cadence(for status: BulkPublishStatus?, settings: PoolSettings) -> TimeInterval {
+    public static func cadence(for status: BulkPublishStatus?, settings: PoolSettings) -> Duration {
         switch status {
         case nil, .inProgress, .unrecognized: settings.inProgressInterval
         case .notStarted: settings.idleInterval
@@ -46,20 +44,20 @@ public enum PollSchedule {
     public static func errorDelay(
         failure: FailureRecord,
         settings: PoolSettings,
-        retryAfter: TimeInterval? = nil,
+        retryAfter: Duration? = nil,
         using random: inout some RandomNumberGenerator
-    ) -> TimeInterval {
+    ) -> Duration {
         let delay = failure.kind == .lasting
             ? cadence(for: .notStarted, settings: settings)
             : backoff(afterFailures: failure.consecutiveFailures, settings: settings, using: &random)
-        return max(minimumDelay, delay, min(retryAfter ?? 0, settings.errorBackoffMax))
+        return max(minimumDelay, delay, min(retryAfter ?? .zero, settings.errorBackoffMax))
     }
 
     /// Exponential backoff with full jitter after `failures` failures in a row: uniform in
     /// [0, min(errorBackoffMax, errorBackoffBase × 2^(failures-1))], never under ``minimumDelay``.
-    public static func backoff(afterFailures failures: Int, settings: PoolSettings, using random: inout some RandomNumberGenerator) -> TimeInterval {
-        let exponent = Double(min(max(failures - 1, 0), 30))
-        let ceiling = min(settings.errorBackoffMax, settings.errorBackoffBase * pow(2, exponent))
-        return max(minimumDelay, random.nextUnit() * ceiling)
+    public static func backoff(afterFailures failures: Int, settings: PoolSettings, using random: inout some RandomNumberGenerator) -> Duration {
+        let exponent = min(max(failures - 1, 0), 30)
+        let ceiling = min(settings.errorBackoffMax, settings.errorBackoffBase * (1 << exponent))
+        return max(minimumDelay, ceiling * random.nextUnit())
     }
 }

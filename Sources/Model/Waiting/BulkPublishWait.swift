@@ -2,10 +2,10 @@ public import Foundation
 
 /// What `wait` does next for one pool.
 public enum WaitAction: Sendable, Equatable {
-    /// Call `GetBulkPublishDetails` after this many seconds.
-    case fetchDetails(after: TimeInterval)
-    /// Call `BulkPublish` after this many seconds.
-    case startBulkPublish(after: TimeInterval)
+    /// Call `GetBulkPublishDetails` after this long.
+    case fetchDetails(after: Duration)
+    /// Call `BulkPublish` after this long.
+    case startBulkPublish(after: Duration)
     /// Done with this pool.
     case finish(WaitOutcome)
 }
@@ -70,13 +70,13 @@ public struct BulkPublishWait: Sendable {
     /// Cadences for an interactive wait: every 5 s while a run is IN_PROGRESS, every 10 s while
     /// nothing is happening, backoff from 1 s up to 30 s after errors.
     public static let defaultSettings = PoolSettings(
-        inProgressInterval: 5, idleInterval: 10, finishedInterval: 10,
-        stallAfter: 30 * 86_400, reportErrorsAfter: 1, jitter: 0.1,
-        errorBackoffBase: 1, errorBackoffMax: 30
+        inProgressInterval: .seconds(5), idleInterval: .seconds(10), finishedInterval: .seconds(10),
+        stallAfter: .seconds(30 * 86_400), reportErrorsAfter: 1, jitter: 0.1,
+        errorBackoffBase: .seconds(1), errorBackoffMax: .seconds(30)
     )
 
     /// The same interval whatever the status, for `--interval`; errors still back off.
-    public static func settings(fixedInterval interval: TimeInterval) -> PoolSettings {
+    public static func settings(fixedInterval interval: Duration) -> PoolSettings {
         var settings = defaultSettings
         settings.inProgressInterval = interval
         settings.idleInterval = interval
@@ -100,7 +100,7 @@ public struct BulkPublishWait: Sendable {
     /// The first action: read the pool now.
     public mutating func begin() -> WaitStep {
         phase = startsBulkPublish ? .readingBaseline : .waiting
-        return WaitStep(action: .fetchDetails(after: 0))
+        return WaitStep(action: .fetchDetails(after: .zero))
     }
 
     /// Feeds the answer of `GetBulkPublishDetails`.
@@ -113,7 +113,7 @@ public struct BulkPublishWait: Sendable {
         case .readingBaseline:
             baseline = RunMark(startTime: details.startTime, status: status)
             phase = .starting
-            return WaitStep(action: .startBulkPublish(after: 0))
+            return WaitStep(action: .startBulkPublish(after: .zero))
         case .finished, .starting:
             // Not asked for; judged like any observation so nothing is lost.
             phase = .waiting
@@ -157,7 +157,7 @@ public struct BulkPublishWait: Sendable {
             failure = nil
             phase = .waiting
             if case .startedSince = requirement {} else { requirement = .newRun }
-            return WaitStep(action: .fetchDetails(after: 0), progress: changed(WaitProgress(kind: .bulkPublishStarted)))
+            return WaitStep(action: .fetchDetails(after: .zero), progress: changed(WaitProgress(kind: .bulkPublishStarted)))
         case .alreadyInProgress:
             failure = nil
             phase = .waiting
@@ -168,7 +168,7 @@ public struct BulkPublishWait: Sendable {
                 // A run started between the read and the call: anything later than the read counts.
                 requirement = .newRun
             }
-            return WaitStep(action: .fetchDetails(after: 0), progress: changed(WaitProgress(kind: .joinedRunInProgress)))
+            return WaitStep(action: .fetchDetails(after: .zero), progress: changed(WaitProgress(kind: .joinedRunInProgress)))
         }
     }
 

@@ -52,9 +52,9 @@ public enum EventJournalEntry {
     }
 
     /// Seconds with at most millisecond precision and no trailing zeros: `3600`, `1.5`, `0.001`.
-    static func seconds(_ interval: TimeInterval) -> String? {
-        let milliseconds = (interval * 1_000).rounded()
-        guard milliseconds.isFinite, abs(milliseconds) < Double(Int64.max) else { return nil }
+    static func seconds(_ duration: Duration) -> String? {
+        let milliseconds = (duration / .milliseconds(1)).rounded()
+        guard abs(milliseconds) < Double(Int64.max) else { return nil }
         let total = Int64(milliseconds)
         let sign = total < 0 ? "-" : ""
         let whole = total.magnitude / 1_000

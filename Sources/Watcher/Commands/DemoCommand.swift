@@ -60,8 +60,8 @@ struct DemoCommand: AsyncParsableCommand {
     /// reported after 21 s (the longest run that finishes takes 18 s), transient errors after two
     /// in a row.
     static let cadences = PoolSettings(
-        inProgressInterval: 1, idleInterval: 2, finishedInterval: 2, stallAfter: 21,
-        reportErrorsAfter: 2, jitter: 0.1, errorBackoffBase: 1, errorBackoffMax: 4
+        inProgressInterval: .seconds(1), idleInterval: .seconds(2), finishedInterval: .seconds(2), stallAfter: .seconds(21),
+        reportErrorsAfter: 2, jitter: 0.1, errorBackoffBase: .seconds(1), errorBackoffMax: .seconds(4)
     )
 
     func run() async throws {
@@ -109,7 +109,7 @@ struct DemoCommand: AsyncParsableCommand {
         let pools = scenario.pools.map { WatchedPool(id: $0.id, name: $0.name, settings: Self.cadences.spedUp(by: speed)) }
         let configuration = WatcherConfiguration(
             aws: AWSOptions(endpoint: endpoint), stateDirectory: stateDirectory.path,
-            limits: RequestLimits(maxRequestsPerSecond: 50, maxConcurrentPolls: 8, requestTimeout: 5),
+            limits: RequestLimits(maxRequestsPerSecond: 50, maxConcurrentPolls: 8, requestTimeout: .seconds(5)),
             defaults: Self.cadences.spedUp(by: speed), pools: pools
         )
         // The daemon's arrangement: one event loop for the connections and the loop.

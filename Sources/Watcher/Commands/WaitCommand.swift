@@ -83,10 +83,10 @@ struct WaitCommand: AsyncParsableCommand {
         if newRun, since != nil {
             throw ValidationError("--new-run and --since both say which run counts; pass one of them.")
         }
-        if let timeout, timeout.seconds <= 0 {
+        if let timeout, timeout.duration <= .zero {
             throw ValidationError("--timeout must be longer than 0 seconds.")
         }
-        if let interval, interval.seconds < PollSchedule.minimumDelay {
+        if let interval, interval.duration < PollSchedule.minimumDelay {
             throw ValidationError("--interval must be at least 1 second, e.g. --interval 5s.")
         }
     }
@@ -102,7 +102,7 @@ struct WaitCommand: AsyncParsableCommand {
         let reporter = WaitReporter(quiet: quiet, json: json)
         let session = WaitSession(
             pools: selection.pools, clients: clients, requirement: requirement, startsBulkPublish: start,
-            settings: interval.map { BulkPublishWait.settings(fixedInterval: $0.seconds) } ?? BulkPublishWait.defaultSettings,
+            settings: interval.map { BulkPublishWait.settings(fixedInterval: $0.duration) } ?? BulkPublishWait.defaultSettings,
             limiter: SharedRateLimiter(rate: selection.configuration.limits.maxRequestsPerSecond),
             reporter: reporter
         )

@@ -171,7 +171,7 @@ struct DaemonRunner {
     /// The longest a poll may take before the watchdog stops being pinged, from the request
     /// timeout and the retry settings in force.
     private static func longestLegitimatePoll(_ configuration: WatcherConfiguration, _ settings: ClientSettings) -> Duration {
-        PollBudget.longestLegitimatePoll(requestTimeout: .seconds(clamping: configuration.limits.requestTimeout), maxAttempts: settings.retry.maxAttempts)
+        PollBudget.longestLegitimatePoll(requestTimeout: configuration.limits.requestTimeout, maxAttempts: settings.retry.maxAttempts)
     }
 
     private func warnAboutHookPrograms(_ settings: HookSettings) {

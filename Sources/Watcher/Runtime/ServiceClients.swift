@@ -51,7 +51,7 @@ struct ServiceClients {
         identities: Set<PoolIdentity> = [], eventLoopGroup: (any EventLoopGroup)? = nil,
         metricsFactory: (any MetricsFactory)? = nil, forDaemon: Bool = false, logger: Logger
     ) {
-        let timeout = Duration.milliseconds(Int64(limits.requestTimeout * 1000))
+        let timeout = limits.requestTimeout
         self.settings = settings
         for warning in settings.warnings { logger.warning("\(warning)") }
         let transport = HTTPTransport(

@@ -113,11 +113,11 @@ struct WaitSession {
         }
     }
 
-    /// Sleeps `seconds`, then waits for the shared request budget; false when cancelled.
-    private func pause(_ seconds: TimeInterval) async -> Bool {
+    /// Sleeps `delay`, then waits for the shared request budget; false when cancelled.
+    private func pause(_ delay: Duration) async -> Bool {
         do {
-            if seconds > 0 {
-                try await Task.sleep(for: .milliseconds(Int64((seconds * 1000).rounded())))
+            if delay > .zero {
+                try await Task.sleep(for: delay)
             }
             try await limiter.acquire()
             return !Task.isCancelled

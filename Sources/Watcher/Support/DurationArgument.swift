@@ -1,9 +1,10 @@
 import Foundation
+import Model
 
 /// A length of time on the command line: seconds (`90`, `1.5`) or with a unit (`90s`, `15m`,
 /// `2h`, `1d`).
 struct DurationArgument: Equatable {
-    var seconds: TimeInterval
+    var duration: Duration
 
     init?(argument: String) {
         let text = argument.trimmingCharacters(in: .whitespaces).lowercased()
@@ -11,10 +12,10 @@ struct DurationArgument: Equatable {
         let unit = units.first { text.hasSuffix($0.suffix) && Double(text.dropLast($0.suffix.count)) != nil }
         let number = unit.map { String(text.dropLast($0.suffix.count)) } ?? text
         guard let value = Double(number), value.isFinite, value >= 0 else { return nil }
-        seconds = value * (unit?.seconds ?? 1)
+        // Clamped: `--timeout 1e300` is "for ever", not a crash.
+        duration = .seconds(clamping: value * (unit?.seconds ?? 1))
     }
 
-    var duration: Duration {
-        .milliseconds(Int64((seconds * 1000).rounded()))
-    }
+    /// The duration in seconds, for what counts in seconds.
+    var seconds: TimeInterval { duration.seconds }
 }

@@ -30,7 +30,7 @@ enum WaitVerdict {
         case .cannotWait(let failure):
             return "cannot wait for \(pool.label): \(OneLine.clean(failure.description)); \(hint(for: failure))"
         case .timedOut:
-            let limit = timeout.map { " after \(EventText.duration($0.seconds))" } ?? ""
+            let limit = timeout.map { " after \(EventText.duration($0.duration))" } ?? ""
             // The last change shown is the time-out itself; it carries what was seen before.
             let seen = (last?.kind == .timedOut ? last?.lastSeen : last?.message).map { "; last seen: \(OneLine.clean($0))" } ?? ""
             return "timed out\(limit) waiting for \(pool.label)\(seen); raise --timeout to wait longer"

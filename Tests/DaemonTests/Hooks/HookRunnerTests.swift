@@ -21,7 +21,7 @@ struct HookRunnerTests {
             state = try TemporaryDirectory()
             spool = try FileHookSpool(stateDirectory: state.url)
             self.settings = CurrentHookSettings(settings ?? HookSettings(
-                commands: [.failed: HookFixture.failedCommand, .stalled: HookFixture.failedCommand], timeout: 5, attempts: 3))
+                commands: [.failed: HookFixture.failedCommand, .stalled: HookFixture.failedCommand], timeout: .seconds(5), attempts: 3))
             launcher = ScriptedLauncher(results, holding: holding)
         }
 
@@ -47,7 +47,7 @@ struct HookRunnerTests {
         #expect(calls.count == 1, "queued twice while waiting: run once")
         let call = try #require(calls.first)
         #expect(call.command == HookFixture.failedCommand)
-        #expect(call.timeout == 5)
+        #expect(call.timeout == .seconds(5))
         #expect(call.environment["CSW_EVENT"] == "failed")
         #expect(call.environment["CSW_POOL_ID"] == HookFixture.pool(1).rawValue)
         #expect(call.environment["PATH"] == "/usr/bin:/bin")
@@ -64,7 +64,7 @@ struct HookRunnerTests {
 
     @Test func aFailingHookIsRetriedAfterGrowingWaitsThenSucceeds() async throws {
         let rig = try Rig([.exited(status: 7, output: "502 Bad Gateway"), .timedOut, .exited(status: 0, output: "")],
-                          settings: HookSettings(commands: [.failed: HookFixture.failedCommand], attempts: 4, retryDelay: 10, maxRetryDelay: 15))
+                          settings: HookSettings(commands: [.failed: HookFixture.failedCommand], attempts: 4, retryDelay: .seconds(10), maxRetryDelay: .seconds(15)))
         defer { rig.state.remove() }
         let runner = rig.runner()
         await runner.enqueue([try rig.spoolEvent()])

@@ -37,14 +37,14 @@ struct ProcessHookLauncherTests {
             """#, in: directory)
         let result = await ProcessHookLauncher().run(
             command, environment: ["CSW_EVENT": "failed", "PATH": "/usr/bin:/bin"],
-            inputPath: try input(#"{"event":"failed"}"#, in: directory), timeout: 20)
+            inputPath: try input(#"{"event":"failed"}"#, in: directory), timeout: .seconds(20))
         #expect(result == .exited(status: 3, output: "args:--team|data with spaces\nevent:failed\nstdin:{\"event\":\"failed\"}\non stderr\n"))
         #expect(!result.succeeded)
     }
 
     /// Runs a hook that starts `sleep 600` in the background (holding the output pipe), then
     /// runs `rest`; returns how it ended and the pid of the sleep.
-    private func runWithBackgroundChild(then rest: String, timeout: Double) async throws -> (HookRunResult, child: Int32) {
+    private func runWithBackgroundChild(then rest: String, timeout: Duration) async throws -> (HookRunResult, child: Int32) {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let pidFile = directory.url.appendingPathComponent("child.pid").path
@@ -56,13 +56,13 @@ struct ProcessHookLauncherTests {
 
     @Test func aHookPastItsTimeoutIsKilledWithWhatItStarted() async throws {
         // 3 s: time enough for the shell to start its child on a busy machine before the kill.
-        let (result, child) = try await runWithBackgroundChild(then: "wait", timeout: 3)
+        let (result, child) = try await runWithBackgroundChild(then: "wait", timeout: .seconds(3))
         #expect(result == .timedOut)
         #expect(await Self.ends(child, within: .seconds(10)), "the hook's child (sleep, pid \(child)) outlived the timeout")
     }
 
     @Test func aHookThatLeavesABackgroundProcessIsDoneWhenItExits() async throws {
-        let (result, child) = try await runWithBackgroundChild(then: "echo started", timeout: 30)
+        let (result, child) = try await runWithBackgroundChild(then: "echo started", timeout: .seconds(30))
         kill(child, SIGKILL)
         #expect(result == .exited(status: 0, output: "started\n"))
     }
@@ -71,9 +71,9 @@ struct ProcessHookLauncherTests {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let missing = HookCommand(executable: directory.url.appendingPathComponent("missing").path)
-        let result = await ProcessHookLauncher().run(missing, environment: [:], inputPath: try input("{}", in: directory), timeout: 5)
+        let result = await ProcessHookLauncher().run(missing, environment: [:], inputPath: try input("{}", in: directory), timeout: .seconds(5))
         #expect(result == .couldNotStart)
-        #expect(result.summary(timeout: 5, executable: missing.executable).hasPrefix("could not be started: check that \(missing.executable) exists"))
+        #expect(result.summary(timeout: .seconds(5), executable: missing.executable).hasPrefix("could not be started: check that \(missing.executable) exists"))
     }
 
     /// Whether process `pid` is gone (or a zombie) before `deadline` passes.

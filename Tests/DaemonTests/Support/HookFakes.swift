@@ -12,7 +12,7 @@ final class ScriptedLauncher: HookLauncher {
         var command: HookCommand
         var environment: [String: String]
         var input: String
-        var timeout: Double
+        var timeout: Duration
     }
 
     private let state = Mutex<(results: [HookRunResult], calls: [Call], held: Bool, running: Int, mostRunning: Int)>(
@@ -23,7 +23,7 @@ final class ScriptedLauncher: HookLauncher {
         state.withLock { $0.results = results; $0.held = holding }
     }
 
-    func run(_ command: HookCommand, environment: [String: String], inputPath: String, timeout: Double) async -> HookRunResult {
+    func run(_ command: HookCommand, environment: [String: String], inputPath: String, timeout: Duration) async -> HookRunResult {
         let input = (try? String(contentsOfFile: inputPath, encoding: .utf8)) ?? ""
         let (result, held) = state.withLock { state -> (HookRunResult, Bool) in
             state.calls.append(Call(command: command, environment: environment, input: input, timeout: timeout))

@@ -21,11 +21,11 @@ struct LoopHarness {
     let loop: WatchLoop
 
     static let settings = PoolSettings(
-        inProgressInterval: 30, idleInterval: 600, finishedInterval: 300, stallAfter: 3600,
-        reportErrorsAfter: 3, jitter: 0, errorBackoffBase: 5, errorBackoffMax: 300
+        inProgressInterval: .seconds(30), idleInterval: .seconds(600), finishedInterval: .seconds(300), stallAfter: .seconds(3600),
+        reportErrorsAfter: 3, jitter: 0, errorBackoffBase: .seconds(5), errorBackoffMax: .seconds(300)
     )
 
-    static func configuration(_ pools: [IdentityPoolID], settings: PoolSettings = settings, limits: RequestLimits = RequestLimits(maxRequestsPerSecond: 100, maxConcurrentPolls: 8, requestTimeout: 10)) -> WatcherConfiguration {
+    static func configuration(_ pools: [IdentityPoolID], settings: PoolSettings = settings, limits: RequestLimits = RequestLimits(maxRequestsPerSecond: 100, maxConcurrentPolls: 8, requestTimeout: .seconds(10))) -> WatcherConfiguration {
         WatcherConfiguration(limits: limits, defaults: settings, pools: pools.map { WatchedPool(id: $0, name: "pool-\($0.rawValue.suffix(4))", settings: settings) })
     }
 
@@ -71,7 +71,7 @@ enum Answer {
         ))
     }
 
-    static func failure(_ kind: PollFailure.Kind, _ code: String, retryAfter: Double? = nil) -> ScriptedFetcher.Answer {
+    static func failure(_ kind: PollFailure.Kind, _ code: String, retryAfter: Duration? = nil) -> ScriptedFetcher.Answer {
         .failure(PollFailure(kind: kind, code: code, message: "\(code) from the script", retryAfter: retryAfter))
     }
 }

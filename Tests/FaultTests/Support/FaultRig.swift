@@ -22,8 +22,8 @@ struct FaultRig {
 
     /// Cadences short enough that a test covers many polls in little simulated time.
     static let settings = PoolSettings(
-        inProgressInterval: 30, idleInterval: 60, finishedInterval: 300, stallAfter: 86_400,
-        reportErrorsAfter: 3, jitter: 0.1, errorBackoffBase: 5, errorBackoffMax: 300
+        inProgressInterval: .seconds(30), idleInterval: .seconds(60), finishedInterval: .seconds(300), stallAfter: .seconds(86_400),
+        reportErrorsAfter: 3, jitter: 0.1, errorBackoffBase: .seconds(5), errorBackoffMax: .seconds(300)
     )
 
     static let demoKeys = AWSCredentials(
@@ -67,7 +67,7 @@ struct FaultRig {
         let fetcher = RecordingFetcher(base: CognitoSyncDetailsFetcher(client: client), clock: scheduler)
         let sink = RecordingSink()
         let configuration = WatcherConfiguration(
-            limits: RequestLimits(maxRequestsPerSecond: 100, maxConcurrentPolls: 8, requestTimeout: 5),
+            limits: RequestLimits(maxRequestsPerSecond: 100, maxConcurrentPolls: 8, requestTimeout: .seconds(5)),
             defaults: settings,
             pools: scenario.pools.map { WatchedPool(id: $0.id, name: $0.name, settings: settings) }
         )

@@ -29,14 +29,14 @@ enum SampleEvents {
         case .succeeded:
             event.status = .succeeded
             event.completeTime = end
-            event.duration = end.timeIntervalSince(start)
+            event.duration = .seconds(end.timeIntervalSince(start))
         case .failed:
             event.status = .failed
             event.completeTime = end
-            event.duration = end.timeIntervalSince(start)
+            event.duration = .seconds(end.timeIntervalSince(start))
             event.failureMessage = forgingFailureMessage
         case .stalled:
-            event.duration = 21_600
+            event.duration = .seconds(21_600)
         case .anomaly:
             event.status = .succeeded
             event.previousStatus = .succeeded
@@ -50,12 +50,12 @@ enum SampleEvents {
             event.status = nil
             event.errorCode = "NotAuthorizedException"
             event.detail = "Unauthenticated access is not supported."
-            event.duration = 0
+            event.duration = .zero
         case .pollRecovered:
             event.status = nil
             event.errorCode = "ThrottlingException"
             event.detail = "after 4 failed polls"
-            event.duration = 95.5
+            event.duration = .seconds(95.5)
         }
         return event
     }
