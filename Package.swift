@@ -68,6 +68,8 @@ let package = Package(
                 .product(name: "SwiftASN1", package: "swift-asn1"),
             ]
         ),
+        // Files replaced whole (temporary file, rename), synced to disk where they must be.
+        .target(name: "AtomicFile"),
         // Helper programs (credential_process, event hooks) run without a shell, killed on timeout.
         .target(
             name: "HelperProcess",
@@ -82,6 +84,7 @@ let package = Package(
             name: "AWSCredentialProviders",
             dependencies: [
                 "Model",
+                "AtomicFile",
                 "AWSSigning",
                 "AWSCore",
                 "HelperProcess",
@@ -128,6 +131,7 @@ let package = Package(
             name: "Daemon",
             dependencies: [
                 "Model",
+                "AtomicFile",
                 "AWSClient",
                 "AWSCore",
                 "AWSCredentialProviders",
@@ -144,6 +148,7 @@ let package = Package(
             name: "PrometheusExport",
             dependencies: [
                 "Model",
+                "AtomicFile",
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Logging", package: "swift-log"),
@@ -199,7 +204,8 @@ let package = Package(
             ],
             path: "Tests/NetworkTestSupport"
         ),
-        // Child processes for the tests that run the built binary or shell scripts.
+        // Child processes for the tests that run the built binary or shell scripts, and the
+        // scratch directories of every suite.
         .target(name: "ProcessSupport", path: "Tests/ProcessSupport"),
         // The fakes the loop's tests share: a manual clock, recorders, an in-memory store.
         .target(
@@ -210,7 +216,7 @@ let package = Package(
         .testTarget(
             name: "DaemonTests",
             dependencies: [
-                "Daemon", "DaemonTestSupport", "Model", "PrometheusExport", "ProcessSupport",
+                "AtomicFile", "Daemon", "DaemonTestSupport", "Model", "PrometheusExport", "ProcessSupport",
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Logging", package: "swift-log"),
@@ -275,7 +281,11 @@ let package = Package(
         ),
         .testTarget(
             name: "SystemdTests",
-            dependencies: ["Systemd", "Daemon", "Model", "ProcessSupport", .product(name: "Logging", package: "swift-log")]
+            dependencies: [
+                "Systemd", "Daemon", "Model", "NetworkTestSupport", "ProcessSupport",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
         ),
         .testTarget(name: "FuzzTests", dependencies: ["AWSClient", "AWSCore", "AWSCredentialProviders", "AWSSigning", "Model"]),
         .testTarget(

@@ -1,3 +1,4 @@
+import AtomicFile
 import Foundation
 public import Logging
 import Synchronization
@@ -48,20 +49,19 @@ public final class MetricsTextfile: Sendable {
     }
 
     /// Writes `data` to a temporary file beside `path` (a name node_exporter does not read) and
-    /// renames it over `path`; returns why that failed, in words.
+    /// renames it over `path`; returns why that failed, in words. Not synced: the file is
+    /// rewritten within seconds, and a restart writes it again.
     static func replace(_ path: String, with data: Data) -> String? {
         let url = URL(fileURLWithPath: path)
         let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).tmp").path
-        guard FileManager.default.createFile(atPath: temporary, contents: data, attributes: [.posixPermissions: 0o644]) else {
-            let reason = String(cString: strerror(errno))
-            return "cannot create \(temporary): \(reason); the folder must exist and be writable by the service "
+        do {
+            try AtomicFile.replace(path, with: data, permissions: 0o644, durability: .unsynced, temporary: temporary)
+            return nil
+        } catch where error.step == .write {
+            return "\(error); the folder must exist and be writable by the service "
                 + "(under systemd: a ReadWritePaths= drop-in, see the README's Monitoring section)"
+        } catch {
+            return error.description
         }
-        guard rename(temporary, path) == 0 else {
-            let reason = String(cString: strerror(errno))
-            unlink(temporary)
-            return "cannot replace \(path): \(reason)"
-        }
-        return nil
     }
 }

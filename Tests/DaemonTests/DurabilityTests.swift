@@ -3,14 +3,14 @@ import Daemon
 import Foundation
 import Model
 import Testing
+import ProcessSupport
 
 /// What survives a restart, a crash, a failing sink or disk, a reload and a shutdown.
 struct DurabilityTests {
     typealias H = LoopHarness
 
     @Test func stateRoundTripsThroughRealFiles() async throws {
-        let directory = try TemporaryDirectory()
-        defer { directory.remove() }
+        let directory = try ScratchDirectory()
         let script: [IdentityPoolID: [(Double, ScriptedFetcher.Answer)]] = [H.a: [
             (0, Answer.details(.inProgress, start: -5)), (30, Answer.details(.failed, start: -5, failure: "boom")),
         ]]
@@ -35,8 +35,7 @@ struct DurabilityTests {
     }
 
     @Test func aRunThatFailedWhileStoppedIsReportedAfterTheRestart() async throws {
-        let directory = try TemporaryDirectory()
-        defer { directory.remove() }
+        let directory = try ScratchDirectory()
         let first = H(configuration: H.configuration([H.a]), scripts: [H.a: [(0, Answer.details(.inProgress, start: -5))]],
                       store: try FileStateStore(directory: directory.url))
         await first.start()
@@ -51,8 +50,7 @@ struct DurabilityTests {
     }
 
     @Test func aCorruptStateFileIsMovedAsideAndThePoolStartsAfresh() async throws {
-        let directory = try TemporaryDirectory()
-        defer { directory.remove() }
+        let directory = try ScratchDirectory()
         let store = try FileStateStore(directory: directory.url)
         let file = directory.url.appendingPathComponent("pools/\(H.a.rawValue).json")
         try Data("{\"version\": 1, \"run\": tru".utf8).write(to: file)
@@ -68,8 +66,7 @@ struct DurabilityTests {
     }
 
     @Test func aStateFileThatCannotBeReadIsLeftWhereItIs() throws {
-        let directory = try TemporaryDirectory()
-        defer { directory.remove() }
+        let directory = try ScratchDirectory()
         let store = try FileStateStore(directory: directory.url)
         // A directory in a state file's place fails to read (EISDIR) whoever runs the test;
         // permissions would not, for root.
@@ -84,8 +81,7 @@ struct DurabilityTests {
     }
 
     @Test func aStateFileFromANewerVersionIsMovedAsideNotMisread() throws {
-        let directory = try TemporaryDirectory()
-        defer { directory.remove() }
+        let directory = try ScratchDirectory()
         let store = try FileStateStore(directory: directory.url)
         try Data(#"{"version": 7}"#.utf8).write(to: directory.url.appendingPathComponent("pools/\(H.a.rawValue).json"))
         let (states, warnings) = store.loadAll()

@@ -4,6 +4,7 @@ import Foundation
 import Model
 import Synchronization
 import Testing
+import ProcessSupport
 
 /// The daemon's status file: the loop's snapshot on a manual clock, the writer's file, and the
 /// store that tells it about changes.
@@ -47,8 +48,7 @@ struct StatusFileTests {
     }
 
     @Test func theWriterWritesAtStartAndMarksTheLastViewStopped() async throws {
-        let directory = try TemporaryDirectory()
-        defer { directory.remove() }
+        let directory = try ScratchDirectory()
         let file = directory.url.appendingPathComponent("run/status.json")
         let pools = Mutex([PoolView(id: H.a, region: "us-east-1", status: .inProgress)])
         let writer = DaemonViewWriter(file: file, logger: H.quiet)
@@ -68,8 +68,7 @@ struct StatusFileTests {
     }
 
     @Test func aFolderThatCannotBeWrittenDoesNotStopTheDaemon() async throws {
-        let directory = try TemporaryDirectory()
-        defer { directory.remove() }
+        let directory = try ScratchDirectory()
         // A regular file where the folder should be: nothing can be created below it.
         let blocker = directory.url.appendingPathComponent("not-a-folder")
         try Data().write(to: blocker)

@@ -153,6 +153,7 @@ struct WatchLoopTests {
         await loop.settle()
         let polled = await loop.states.values.filter { $0.lastStatus == .notStarted }.count
         #expect(polled == 5)
+        #expect(gated.peakInFlight == 2, "never more polls at once than maxConcurrentPolls")
     }
 
     @Test func throttlingSlowsTheWholeRegionDown() async {

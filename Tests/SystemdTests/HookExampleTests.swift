@@ -1,4 +1,6 @@
 import Foundation
+import NetworkTestSupport
+import NIOHTTP1
 import ProcessSupport
 import Testing
 
@@ -22,39 +24,38 @@ struct HookExampleTests {
         ].merging(extra) { $1 }
     }
 
-    @Test func theWebhookGetsSlackCompatibleJSONAndTheURLStaysHidden() throws {
+    @Test func theWebhookGetsSlackCompatibleJSONAndTheURLStaysHidden() async throws {
         try #require(Subprocess.locate(["/usr/bin/curl", "/bin/curl"]) != nil, "the webhook example needs curl")
-        let server = try RecordingHTTPServer(status: 200)
-        defer { server.stop() }
-        let url = "http://127.0.0.1:\(server.port)/services/T000/B000/SECRETTOKEN"
+        let server = try await LoopbackHTTPServer { _ in .ok("ok") }
+        let url = server.baseURL + "/services/T000/B000/SECRETTOKEN"
         let result = try Subprocess.run(Self.hooks.appendingPathComponent("post-webhook").path, [], environment: Self.event(["WEBHOOK_URL": url]))
+        try await server.shutdown()
         #expect(result.status == 0, "\(result.output)")
         #expect(!result.output.contains("SECRETTOKEN"), "\(result.output)")
-        #expect(result.output.contains("posted the failed event of us-east-1:0000aaaa-1111-4222-8333-000000000601 to 127.0.0.1:\(server.port)"))
+        let host = server.baseURL.replacingOccurrences(of: "http://", with: "")
+        #expect(result.output.contains("posted the failed event of us-east-1:0000aaaa-1111-4222-8333-000000000601 to \(host)"))
 
-        let request = try #require(server.received.first)
-        #expect(server.received.count == 1)
-        #expect(request.line == "POST /services/T000/B000/SECRETTOKEN HTTP/1.1")
-        #expect(request.headers["content-type"] == "application/json")
-        let json = try #require(try JSONSerialization.jsonObject(with: request.body) as? [String: Any], "\(String(decoding: request.body, as: UTF8.self))")
+        let request = try #require(server.requests.first)
+        #expect(server.requests.count == 1)
+        #expect("\(request.method) \(request.uri) \(request.version)" == "POST /services/T000/B000/SECRETTOKEN HTTP/1.1")
+        #expect(request.headers["content-type"] == ["application/json"])
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(request.body.utf8)) as? [String: Any], "\(request.body)")
         let text = try #require(json["text"] as? String)
         #expect(text.hasPrefix("cognito-sync-watcher on "))
         #expect(text.hasSuffix(": " + Self.message), "quotes, backslashes, newlines and tabs survive: \(text)")
         #expect(json.count == 1)
     }
 
-    @Test func theWebhookURLMayComeFromACredentialAndAFailedPostFails() throws {
+    @Test func theWebhookURLMayComeFromACredentialAndAFailedPostFails() async throws {
         try #require(Subprocess.locate(["/usr/bin/curl", "/bin/curl"]) != nil, "the webhook example needs curl")
-        let server = try RecordingHTTPServer(status: 500)
-        defer { server.stop() }
-        let credentials = FileManager.default.temporaryDirectory.appendingPathComponent("credentials-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: credentials, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: credentials) }
-        try Data("http://127.0.0.1:\(server.port)/hook?token=SECRETTOKEN\n".utf8).write(to: credentials.appendingPathComponent("webhook-url"))
+        let server = try await LoopbackHTTPServer { _ in .status(.internalServerError) }
+        let credentials = try ScratchDirectory()
+        try credentials.write(server.baseURL + "/hook?token=SECRETTOKEN\n", to: "webhook-url")
         let result = try Subprocess.run(
             Self.hooks.appendingPathComponent("post-webhook").path, [], environment: Self.event(["CREDENTIALS_DIRECTORY": credentials.path]))
+        try await server.shutdown()
         #expect(result.status != 0, "a 500 must fail the hook, so it is retried: \(result.output)")
-        #expect(server.received.first?.line == "POST /hook?token=SECRETTOKEN HTTP/1.1")
+        #expect(server.requests.map { "\($0.method) \($0.uri)" } == ["POST /hook?token=SECRETTOKEN"])
         #expect(!result.output.contains("SECRETTOKEN"), "\(result.output)")
 
         let none = try Subprocess.run(Self.hooks.appendingPathComponent("post-webhook").path, [], environment: Self.event())
@@ -63,20 +64,17 @@ struct HookExampleTests {
     }
 
     @Test func theMailGoesThroughSendmailWithTheEvent() throws {
-        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("sendmail-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: scratch) }
+        let scratch = try ScratchDirectory()
         // A fake sendmail first on PATH: records its arguments and the message.
-        let fake = scratch.appendingPathComponent("sendmail")
-        try ExecutableScript.write("#!/bin/sh\nprintf '%s\\n' \"$@\" > \"\(scratch.path)/arguments\"\ncat > \"\(scratch.path)/message\"\n", to: fake.path)
+        try scratch.script("sendmail", "printf '%s\\n' \"$@\" > \"\(scratch.path)/arguments\"\ncat > \"\(scratch.path)/message\"")
         let result = try Subprocess.run(
             Self.hooks.appendingPathComponent("send-mail").path, ["oncall@example.com", "data@example.com"],
             environment: Self.event(["PATH": "\(scratch.path):/usr/bin:/bin", "MAIL_FROM": "watcher@example.com"]))
         #expect(result.status == 0, "\(result.output)")
         #expect(result.output.contains("mailed the failed event of us-east-1:0000aaaa-1111-4222-8333-000000000601 to oncall@example.com data@example.com"))
-        let arguments = try String(contentsOf: scratch.appendingPathComponent("arguments"), encoding: .utf8)
+        let arguments = try String(contentsOfFile: scratch.file("arguments"), encoding: .utf8)
         #expect(arguments == "-i\n--\noncall@example.com\ndata@example.com\n")
-        let message = try String(contentsOf: scratch.appendingPathComponent("message"), encoding: .utf8)
+        let message = try String(contentsOfFile: scratch.file("message"), encoding: .utf8)
         let (head, body) = try #require(message.range(of: "\n\n").map { (message[..<$0.lowerBound], message[$0.upperBound...]) })
         #expect(head.split(separator: "\n").contains("Subject: [cognito-sync-watcher] FAILED: bulk publish of orders"))
         #expect(head.split(separator: "\n").contains("To: oncall@example.com, data@example.com"))

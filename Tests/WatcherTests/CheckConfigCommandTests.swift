@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import ProcessSupport
 
 /// `check-config` as a process: 0 for a valid file, 2 for anything else, one sentence on stderr.
 struct CheckConfigCommandTests {

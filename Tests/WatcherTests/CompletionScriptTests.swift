@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import ProcessSupport
 
 /// Shell completion scripts generated from the parser, for bash, zsh and fish.
 struct CompletionScriptTests {

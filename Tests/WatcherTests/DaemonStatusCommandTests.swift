@@ -7,6 +7,7 @@ import Foundation
 import Model
 import Simulator
 import Testing
+import ProcessSupport
 
 /// `daemon-status` against a daemon run as a process: what it shows while the daemon runs (a
 /// FAILED run, a poll error, the next poll), after a clean stop, after a `kill -9`, and with no

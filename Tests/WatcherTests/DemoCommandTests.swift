@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import ProcessSupport
 
 /// `demo` run as a first-time user runs it: no AWS settings needed, none read.
 struct DemoCommandTests {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import ProcessSupport
 
 /// The help of every command, compared with a golden copy under `Golden/`.
 ///

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import ProcessSupport
 
 /// The man pages scripts/render-man writes from the binary's own parser (`--experimental-dump-help`).
 struct ManPageTests {

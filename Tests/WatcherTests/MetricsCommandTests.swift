@@ -10,6 +10,7 @@ import NIOCore
 import NIOHTTP1
 import Simulator
 import Testing
+import ProcessSupport
 
 /// The daemon with metrics on, as Prometheus and node_exporter meet it: a pool that fails shows
 /// FAILED at 1 on `/metrics`; the whole exposition passes Prometheus' own parser and linter

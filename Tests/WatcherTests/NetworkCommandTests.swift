@@ -8,6 +8,7 @@ import Model
 import NetworkTestSupport
 import Simulator
 import Testing
+import ProcessSupport
 
 /// The binary on the network as users meet it: a private CA given (or not), a proxy from the
 /// environment, `check-config` showing what is in force, and the daemon picking up a corrected

@@ -9,6 +9,7 @@ import Model
 import NetworkTestSupport
 import Simulator
 import Testing
+import ProcessSupport
 
 /// `status`, `wait` and the daemon through roles the simulator's STS hands out, as a user sets
 /// them up: a profile assuming a role with a base profile's keys, a chained role, web identity.

@@ -7,6 +7,7 @@ import Foundation
 import Model
 import Simulator
 import Testing
+import ProcessSupport
 
 /// The daemon run as a process against the simulator: three pools walk through success, failure
 /// and a stall; what is reported on stderr and what the state files hold are checked.

@@ -7,6 +7,7 @@ import Foundation
 import NetworkTestSupport
 import Simulator
 import Testing
+import ProcessSupport
 
 /// `simulate` as users start it: HTTPS with a CA made for the run (its certificate written where
 /// they can trust it), their own certificate and key, or plain HTTP when asked.

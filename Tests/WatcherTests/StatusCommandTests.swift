@@ -2,6 +2,7 @@ import Foundation
 import Model
 import Simulator
 import Testing
+import ProcessSupport
 
 /// `status` as a process: every field of the response, as a table and as JSON.
 struct StatusCommandTests {

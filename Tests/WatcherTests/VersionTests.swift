@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import ProcessSupport
 
 /// The version a build carries (`VERSION` and the commit, from `scripts/build-version` through the
 /// BuildVersion plugin) and what `--version` shows.

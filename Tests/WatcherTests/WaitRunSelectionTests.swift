@@ -2,6 +2,7 @@ import Foundation
 import Model
 import Simulator
 import Testing
+import ProcessSupport
 
 /// Which run `wait` waits for: `--start`, `--new-run` and `--since`, run as a process.
 struct WaitRunSelectionTests {

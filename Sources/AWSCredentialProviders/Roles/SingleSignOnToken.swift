@@ -1,4 +1,5 @@
 import AWSCore
+import AtomicFile
 import AWSSigning
 import AsyncHTTPClient
 import Crypto
@@ -145,13 +146,10 @@ struct SingleSignOnToken {
         guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) else {
             throw RefreshFailure(reason: "the refreshed token could not be encoded")
         }
-        let temporary = path + ".\(ProcessInfo.processInfo.processIdentifier).tmp"
-        guard FileManager.default.createFile(atPath: temporary, contents: data, attributes: [.posixPermissions: 0o600]) else {
-            throw RefreshFailure(reason: "the refreshed token could not be written next to \(path)")
-        }
-        guard rename(temporary, path) == 0 else {
-            try? FileManager.default.removeItem(atPath: temporary)
-            throw RefreshFailure(reason: "the refreshed token could not replace \(path)")
+        do {
+            try AtomicFile.replace(path, with: data, permissions: 0o600, durability: .synced)
+        } catch {
+            throw RefreshFailure(reason: "the refreshed token could not be saved: \(error)")
         }
     }
 

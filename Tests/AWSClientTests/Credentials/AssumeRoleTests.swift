@@ -10,6 +10,7 @@ import NIOHTTP1
 import NetworkTestSupport
 import Simulator
 import Testing
+import ProcessSupport
 
 /// Roles assumed through the simulator's STS over HTTPS, as a profile sets them up: from a source
 /// profile's keys, chained, from the environment, with web identity; and the set-ups botocore
@@ -94,7 +95,7 @@ struct AssumeRoleTests {
                 simulator: Simulator(scenario: scenario, clock: ManualClock(start: Date()), logger: quiet), tls: TestTLS.server, logger: quiet)
             directory = try ScratchDirectory()
             environment = [
-                "AWS_CONFIG_FILE": try directory.write("config", AssumeRoleTests.config),
+                "AWS_CONFIG_FILE": try directory.write(AssumeRoleTests.config, to: "config"),
                 "AWS_SHARED_CREDENTIALS_FILE": directory.file("no-credentials"),
                 "AWS_ENDPOINT_URL": server.endpoint,
                 "AWS_EC2_METADATA_DISABLED": "true",
@@ -221,7 +222,7 @@ struct AssumeRoleTests {
     /// token rotated by whatever writes it is the one used.
     @Test func webIdentityReadsTheTokenFileEachTime() async throws {
         try await Rig.run { rig in
-            let token = try rig.directory.write("token", "pod-token-1\n")
+            let token = try rig.directory.write("pod-token-1\n", to: "token")
             rig.environment["AWS_WEB_IDENTITY_TOKEN_FILE"] = token
             rig.environment["AWS_ROLE_ARN"] = Self.podRole
             rig.environment["AWS_ROLE_SESSION_NAME"] = "pod-7"
@@ -295,7 +296,7 @@ struct AssumeRoleTests {
             cache["refreshToken"] = registration.refreshToken
             cache["registrationExpiresAt"] = Date().addingTimeInterval(registration.expiresIn).formatted(.iso8601)
         }
-        return try rig.directory.write("home/.aws/sso/cache/\(name).json", String(decoding: JSONSerialization.data(withJSONObject: cache), as: UTF8.self))
+        return try rig.directory.write(String(decoding: JSONSerialization.data(withJSONObject: cache), as: UTF8.self), to: "home/.aws/sso/cache/\(name).json")
     }
 
     /// The OIDC calls the simulator answered.

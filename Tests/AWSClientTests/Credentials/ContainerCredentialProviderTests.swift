@@ -7,6 +7,7 @@ import Testing
 @testable import AWSCore
 @testable import AWSCredentialProviders
 import AWSSigning
+import ProcessSupport
 
 struct ContainerCredentialProviderTests {
     static let document = """
@@ -46,7 +47,7 @@ struct ContainerCredentialProviderTests {
 
     @Test func tokenFileWinsAndIsReadAgainOnEveryFetch() async throws {
         let directory = try ScratchDirectory()
-        let tokenFile = try directory.write("token", "first-token")
+        let tokenFile = try directory.write("first-token", to: "token")
         let server = try await LoopbackHTTPServer { _ in .ok(Self.document) }
         let provider = ContainerCredentialProvider(
             environment: [
@@ -56,7 +57,7 @@ struct ContainerCredentialProviderTests {
             ],
             transport: .shared)
         _ = try await provider.credentials()
-        try directory.write("token", "rotated-token")
+        try directory.write("rotated-token", to: "token")
         _ = try await provider.credentials()
         try await server.shutdown()
         #expect(server.requests.map { $0.headers["Authorization"] } == [["first-token"], ["rotated-token"]])
@@ -64,7 +65,7 @@ struct ContainerCredentialProviderTests {
 
     @Test func tokenWithLineBreakIsRefused() async throws {
         let directory = try ScratchDirectory()
-        let tokenFile = try directory.write("token", "token\n")
+        let tokenFile = try directory.write("token\n", to: "token")
         let provider = ContainerCredentialProvider(
             environment: ["AWS_CONTAINER_CREDENTIALS_FULL_URI": "http://127.0.0.1:1/", "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE": tokenFile],
             transport: .shared)

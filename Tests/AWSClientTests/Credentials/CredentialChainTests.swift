@@ -6,6 +6,7 @@ import Testing
 @testable import AWSCore
 @testable import AWSCredentialProviders
 import AWSSigning
+import ProcessSupport
 
 struct CredentialChainTests {
     /// A machine with a home directory, a systemd credential and no metadata service.
@@ -23,9 +24,9 @@ struct CredentialChainTests {
             ].merging(extra) { $1 }
         }
 
-        func credentialsFile(_ text: String) throws { try directory.write("home/.aws/credentials", text) }
-        func configFile(_ text: String) throws { try directory.write("home/.aws/config", text) }
-        func systemdCredential(_ text: String) throws { try directory.write("credentials.d/aws-credentials", text) }
+        func credentialsFile(_ text: String) throws { try directory.write(text, to: "home/.aws/credentials") }
+        func configFile(_ text: String) throws { try directory.write(text, to: "home/.aws/config") }
+        func systemdCredential(_ text: String) throws { try directory.write(text, to: "credentials.d/aws-credentials") }
 
         func resolve(profile: String? = nil, options: CredentialChain.Options = .init()) async throws -> ResolvedCredentials {
             try await CredentialChain(environment: environment, transport: .shared, profile: profile, options: options).resolve()

@@ -3,6 +3,7 @@ import Testing
 @testable import AWSClient
 @testable import AWSCore
 @testable import AWSCredentialProviders
+import ProcessSupport
 
 struct INIFileTests {
     @Test func readsSectionsAndKeysWithPythonsRules() throws {
@@ -91,7 +92,7 @@ struct INIFileTests {
     ])
     func agreesWithBotocore(_ text: String) throws {
         let directory = try ScratchDirectory()
-        let path = try directory.write("config", text)
+        let path = try directory.write(text, to: "config")
         let expected = try BotocoreConfigParser.rawConfigParse(path)
         let actual: [String: [String: String]]?
         do {

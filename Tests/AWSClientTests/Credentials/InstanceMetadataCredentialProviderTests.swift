@@ -7,6 +7,7 @@ import Testing
 @testable import AWSCore
 @testable import AWSCredentialProviders
 import AWSSigning
+import ProcessSupport
 
 struct InstanceMetadataCredentialProviderTests {
     static let role = "watcher-role"
@@ -99,7 +100,7 @@ struct InstanceMetadataCredentialProviderTests {
 
     @Test func imdsV1CanBeDisabledInTheProfileAsInBotocore() async throws {
         let directory = try ScratchDirectory()
-        let config = try directory.write("config", "[profile fleet]\nec2_metadata_v1_disabled = true\n")
+        let config = try directory.write("[profile fleet]\nec2_metadata_v1_disabled = true\n", to: "config")
         let server = try await Self.metadataService(tokenReply: .status(.forbidden))
         let provider = InstanceMetadataCredentialProvider(
             environment: Self.patient, transport: .shared, endpoint: server.baseURL, profile: "fleet",
@@ -113,7 +114,7 @@ struct InstanceMetadataCredentialProviderTests {
 
     @Test func theEnvironmentWinsOverTheProfile() throws {
         let directory = try ScratchDirectory()
-        let config = try directory.write("config", "[default]\nmetadata_service_timeout = 7\nmetadata_service_num_attempts = 4\n")
+        let config = try directory.write("[default]\nmetadata_service_timeout = 7\nmetadata_service_num_attempts = 4\n", to: "config")
         let locations = SharedFileLocations(environment: ["AWS_CONFIG_FILE": config, "HOME": directory.path])
         let fromProfile = try InstanceMetadataCredentialProvider(
             environment: [:], transport: .shared, endpoint: nil, profile: "default", locations: locations, now: { Date() }

@@ -4,6 +4,7 @@
 import AWSSigning
 import Foundation
 import Testing
+import ProcessSupport
 
 /// The assume-role client against moto's STS server (`pip install "moto[server]"`, which
 /// `scripts/setup` installs): someone else's STS, its XML and its timestamps (with
@@ -54,7 +55,7 @@ struct MotoSTSTests {
         let moto = try Moto()
         let directory = try ScratchDirectory()
         let environment = [
-            "AWS_CONFIG_FILE": try directory.write("config", """
+            "AWS_CONFIG_FILE": try directory.write("""
                 [profile base]
                 aws_access_key_id = AKIDMOTOEXAMPLE
                 aws_secret_access_key = moto-accepts-any-secret
@@ -65,7 +66,7 @@ struct MotoSTSTests {
                 [profile chained]
                 role_arn = arn:aws:iam::123456789012:role/reader
                 source_profile = watcher
-                """),
+                """, to: "config"),
             "AWS_SHARED_CREDENTIALS_FILE": directory.file("none"),
             "AWS_ENDPOINT_URL_STS": "http://127.0.0.1:\(moto.port)",
             "AWS_EC2_METADATA_DISABLED": "true",

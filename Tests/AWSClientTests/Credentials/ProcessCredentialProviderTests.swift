@@ -174,10 +174,10 @@ struct ProcessCredentialProviderTests {
         let directory = try ScratchDirectory()
         let fromConfig = try directory.script("from-config", #"echo '{"Version": 1, "AccessKeyId": "AKIDCONFIG", "SecretAccessKey": "s"}'"#)
         let fromCredentials = try directory.script("from-credentials", #"echo '{"Version": 1, "AccessKeyId": "AKIDCREDS", "SecretAccessKey": "s"}'"#)
-        let config = try directory.write("config", "[profile prod]\ncredential_process = \(fromConfig)\n[default]\ncredential_process = \(fromConfig) --default\n")
+        let config = try directory.write("[profile prod]\ncredential_process = \(fromConfig)\n[default]\ncredential_process = \(fromConfig) --default\n", to: "config")
         let environment = ["AWS_CONFIG_FILE": config, "AWS_SHARED_CREDENTIALS_FILE": directory.file("credentials")]
         #expect(try await ProcessCredentialProvider(profile: "prod", environment: environment).credentials().accessKeyID == "AKIDCONFIG")
-        try directory.write("credentials", "[prod]\ncredential_process = \(fromCredentials)\n")
+        try directory.write("[prod]\ncredential_process = \(fromCredentials)\n", to: "credentials")
         #expect(try await ProcessCredentialProvider(profile: "prod", environment: environment).credentials().accessKeyID == "AKIDCREDS")
         #expect(try await ProcessCredentialProvider(profile: "default", environment: environment).credentials().accessKeyID == "AKIDCONFIG")
         await expectNotConfigured(ProcessCredentialProvider(profile: "other", environment: environment))

@@ -7,6 +7,7 @@ import Logging
 import NetworkTestSupport
 import Simulator
 import Testing
+import ProcessSupport
 
 /// Which source answers for a given set of files and variables, checked against botocore on the
 /// machine running the tests. Roles are assumed for real here, through the simulator's STS
@@ -66,13 +67,13 @@ struct ProviderChoiceAgreesWithBotocoreTests {
             simulator: Simulator(scenario: Scenario(pools: []), clock: ManualClock(start: Date()), logger: quiet), tls: TestTLS.server, logger: quiet)
         let transport = HTTPTransport(settings: TestTLS.network)
         let directory = try ScratchDirectory()
-        let token = try directory.write("token", "a-token")
+        let token = try directory.write("a-token", to: "token")
         var input: [[String: Any]] = []
         var environments: [[String: String]] = []
         for (index, testCase) in Self.cases.enumerated() {
             var environment = testCase.environment.mapValues { $0.replacingOccurrences(of: "TOKEN", with: token) }
-            environment["AWS_CONFIG_FILE"] = try directory.write("config-\(index)", testCase.config.replacingOccurrences(of: "TOKEN", with: token))
-            environment["AWS_SHARED_CREDENTIALS_FILE"] = try directory.write("credentials-\(index)", testCase.credentials)
+            environment["AWS_CONFIG_FILE"] = try directory.write(testCase.config.replacingOccurrences(of: "TOKEN", with: token), to: "config-\(index)")
+            environment["AWS_SHARED_CREDENTIALS_FILE"] = try directory.write(testCase.credentials, to: "credentials-\(index)")
             environment["AWS_EC2_METADATA_DISABLED"] = "true"
             environments.append(environment)
             input.append(["kind": "provider", "environment": environment, "profile": testCase.profile ?? NSNull()])

@@ -7,6 +7,7 @@ import Testing
 @testable import AWSCore
 @testable import AWSCredentialProviders
 import AWSSigning
+import ProcessSupport
 
 /// Every failure path fed with real-looking secrets: none may echo them.
 struct SecretRedactionTests {
@@ -51,12 +52,12 @@ struct SecretRedactionTests {
             "[default]\naws_secret_access_key = \(Self.secret)\naws_secret_access_key = \(Self.secret)\n",
             "[default]\naws_access_key_id =\n  \(Self.secret)\n",
         ].enumerated() {
-            let path = try directory.write("credentials-\(index)", text)
+            let path = try directory.write(text, to: "credentials-\(index)")
             let error = await failure {
                 try await SharedFileCredentialProvider(.credentials, profile: "default", path: path).credentials()
             }
             expectRedacted(try #require(error))
-            let systemd = try directory.write("systemd-\(index)/aws-credentials", text)
+            let systemd = try directory.write(text, to: "systemd-\(index)/aws-credentials")
             let systemdError = await failure {
                 try await SystemdCredentialProvider(
                     profile: "default", environment: ["CREDENTIALS_DIRECTORY": (systemd as NSString).deletingLastPathComponent]
@@ -86,12 +87,12 @@ struct SecretRedactionTests {
             "\(Self.secret) \(Self.token)",
         ]
         for (index, output) in outputs.enumerated() {
-            let file = try directory.write("output-\(index).json", output)
+            let file = try directory.write(output, to: "output-\(index).json")
             let script = try directory.script("helper-\(index)", "cat '\(file)'")
             let error = await failure { try await ProcessCredentialProvider(command: script, environment: [:]).credentials() }
             expectRedacted(try #require(error))
         }
-        let failing = try directory.script("failing", "cat '\(directory.write("out", Self.secret))'; exit 1")
+        let failing = try directory.script("failing", "cat '\(directory.write(Self.secret, to: "out"))'; exit 1")
         expectRedacted(try #require(await failure { try await ProcessCredentialProvider(command: failing, environment: [:]).credentials() }))
     }
 
@@ -168,7 +169,7 @@ struct SecretRedactionTests {
 
     @Test func chainErrorsDoNotQuoteSecrets() async throws {
         let directory = try ScratchDirectory()
-        try directory.write("credentials.d/aws-credentials", "[other]\naws_secret_access_key = \(Self.secret)\n")
+        try directory.write("[other]\naws_secret_access_key = \(Self.secret)\n", to: "credentials.d/aws-credentials")
         let error = await failure {
             try await CredentialChain(
                 environment: [

@@ -5,16 +5,17 @@ import Testing
 @testable import AWSCredentialProviders
 import AWSSigning
 import NetworkTestSupport
+import ProcessSupport
 
 struct SharedFileProviderTests {
     @Test func credentialsFileSectionsAreNamedWithoutPrefix() async throws {
         let directory = try ScratchDirectory()
-        let path = try directory.write("credentials", ProfileFileFixtures.defaultAndProd + """
+        let path = try directory.write(ProfileFileFixtures.defaultAndProd + """
 
             [profile staging]
             aws_access_key_id = AKIDSTAGING
             aws_secret_access_key = secretStaging
-            """)
+            """, to: "credentials")
         let prod = try await SharedFileCredentialProvider(.credentials, profile: "prod", path: path).credentials()
         #expect(prod == ProfileFileFixtures.prodCredentials)
         let quirk = try await SharedFileCredentialProvider(.credentials, profile: "profile staging", path: path).credentials()
@@ -28,11 +29,11 @@ struct SharedFileProviderTests {
                       (0o644, "every user on this machine (mode 644)"), (0o620, "members of its group (mode 620)")] as [(Int, String?)])
     func keysInAFileOthersCanOpenAreUsedWithAWarning(mode: Int, expected: String?) async throws {
         let directory = try ScratchDirectory()
-        let path = try directory.write("credentials", """
+        let path = try directory.write("""
             [default]
             aws_access_key_id = AKIDEXAMPLE
             aws_secret_access_key = do-not-print-this-secret
-            """, permissions: mode)
+            """, to: "credentials", permissions: mode)
         let provider = SharedFileCredentialProvider(.credentials, profile: "default", path: path)
         let resolved = try await CredentialChain(providers: [provider]).resolve()
         #expect(resolved.credentials.accessKeyID == "AKIDEXAMPLE")
@@ -49,20 +50,20 @@ struct SharedFileProviderTests {
 
     @Test func legacySecurityTokenWinsAsInBotocore() async throws {
         let directory = try ScratchDirectory()
-        let path = try directory.write("credentials", """
+        let path = try directory.write("""
             [default]
             aws_access_key_id = AKID
             aws_secret_access_key = secret
             aws_session_token = new
             aws_security_token = legacy
-            """)
+            """, to: "credentials")
         let credentials = try await SharedFileCredentialProvider(.credentials, profile: "default", path: path).credentials()
         #expect(credentials.sessionToken == "legacy")
     }
 
     @Test func configFileProfilesNeedThePrefixExceptDefault() async throws {
         let directory = try ScratchDirectory()
-        let path = try directory.write("config", """
+        let path = try directory.write("""
             [default]
             aws_access_key_id = AKIDPLAIN
             aws_secret_access_key = s1
@@ -78,7 +79,7 @@ struct SharedFileProviderTests {
             [ignored]
             aws_access_key_id = AKIDIGNORED
             aws_secret_access_key = s5
-            """)
+            """, to: "config")
         // The later of [default] and [profile default] wins, as in botocore's build_profile_map.
         func config(_ profile: String) -> SharedFileCredentialProvider {
             SharedFileCredentialProvider(.config, profile: profile, path: path)
@@ -91,7 +92,7 @@ struct SharedFileProviderTests {
 
     @Test func missingFilesSectionsAndKeysAreNotConfigured() async throws {
         let directory = try ScratchDirectory()
-        let path = try directory.write("credentials", "[default]\nregion = us-east-1\n")
+        let path = try directory.write("[default]\nregion = us-east-1\n", to: "credentials")
         await expectNotConfigured(
             SharedFileCredentialProvider(.credentials, profile: "default", path: directory.file("absent")))
         await expectNotConfigured(SharedFileCredentialProvider(.credentials, profile: "default", path: directory.path))
@@ -102,7 +103,7 @@ struct SharedFileProviderTests {
 
     @Test func keyWithoutSecretIsAnError() async throws {
         let directory = try ScratchDirectory()
-        let path = try directory.write("credentials", "[default]\naws_access_key_id = AKID\n")
+        let path = try directory.write("[default]\naws_access_key_id = AKID\n", to: "credentials")
         let error = await #expect(throws: CredentialError.self) {
             try await SharedFileCredentialProvider(.credentials, profile: "default", path: path).credentials()
         }
@@ -112,7 +113,7 @@ struct SharedFileProviderTests {
 
     @Test func malformedFileIsAnErrorNamingPathAndLine() async throws {
         let directory = try ScratchDirectory()
-        let path = try directory.write("credentials", "[default]\naws_access_key_id = AKID\nsecretWithoutEquals\n")
+        let path = try directory.write("[default]\naws_access_key_id = AKID\nsecretWithoutEquals\n", to: "credentials")
         let error = await #expect(throws: CredentialError.self) {
             try await SharedFileCredentialProvider(.credentials, profile: "default", path: path).credentials()
         }
@@ -127,11 +128,11 @@ struct SharedFileProviderTests {
     @Test func anUnreadableSharedFileIsSkippedWithAWarning() async throws {
         let unreadable = "/proc/self/mem"
         let directory = try ScratchDirectory()
-        let config = try directory.write("config", """
+        let config = try directory.write("""
             [default]
             aws_access_key_id = AKIDFROMCONFIG
             aws_secret_access_key = config-secret
-            """, permissions: 0o600)
+            """, to: "config", permissions: 0o600)
         let environment = ["AWS_SHARED_CREDENTIALS_FILE": unreadable, "AWS_CONFIG_FILE": config, "HOME": directory.path]
         let chain = CredentialChain(environment: environment, transport: .shared)
         let resolved = try await chain.resolve()
@@ -152,7 +153,7 @@ struct SharedFileProviderTests {
     /// A credentials file that is not UTF-8 stops the chain, as botocore's `ConfigParseError` does.
     @Test func aSharedFileThatIsNotUTF8IsAnError() async throws {
         let directory = try ScratchDirectory()
-        let path = try directory.write("credentials", "")
+        let path = try directory.write("", to: "credentials")
         try Data(Array("[default]\naws_access_key_id = ".utf8) + [0xFF, 0xFE]).write(to: URL(fileURLWithPath: path))
         let error = await #expect(throws: CredentialError.self) {
             try await SharedFileCredentialProvider(.credentials, profile: "default", path: path).credentials()
@@ -183,8 +184,8 @@ struct SharedFileProviderTests {
     @Test func mergedProfileLaysCredentialsOverConfig() throws {
         let directory = try ScratchDirectory()
         let locations = SharedFileLocations(
-            credentialsFile: try directory.write("credentials", "[prod]\ncredential_process = from-credentials\n"),
-            configFile: try directory.write("config", "[profile prod]\ncredential_process = from-config\nregion = r\n"))
+            credentialsFile: try directory.write("[prod]\ncredential_process = from-credentials\n", to: "credentials"),
+            configFile: try directory.write("[profile prod]\ncredential_process = from-config\nregion = r\n", to: "config"))
         let profiles = try SharedProfiles.load(locations, source: "test")
         #expect(profiles.mergedProfile("prod") == ["credential_process": "from-credentials", "region": "r"])
         #expect(profiles.mergedProfile("absent") == nil)

@@ -4,11 +4,12 @@ import Testing
 @testable import AWSCore
 @testable import AWSCredentialProviders
 import AWSSigning
+import ProcessSupport
 
 struct SystemdCredentialProviderTests {
     @Test func readsTheProfileSectionOfTheCredentialFile() async throws {
         let directory = try ScratchDirectory()
-        try directory.write("aws-credentials", ProfileFileFixtures.defaultAndProd)
+        try directory.write(ProfileFileFixtures.defaultAndProd, to: "aws-credentials")
         let environment = ["CREDENTIALS_DIRECTORY": directory.path]
         let provider = SystemdCredentialProvider(profile: "default", environment: environment)
         #expect(provider.path == directory.file("aws-credentials"))
@@ -20,7 +21,7 @@ struct SystemdCredentialProviderTests {
 
     @Test func credentialNameIsConfigurable() async throws {
         let directory = try ScratchDirectory()
-        try directory.write("watcher-keys", "[default]\naws_access_key_id = AKID\naws_secret_access_key = s\n")
+        try directory.write("[default]\naws_access_key_id = AKID\naws_secret_access_key = s\n", to: "watcher-keys")
         let environment = ["CREDENTIALS_DIRECTORY": directory.path + "/"]
         #expect(try await SystemdCredentialProvider(name: "watcher-keys", profile: "default", environment: environment)
             .credentials().accessKeyID == "AKID")
@@ -42,7 +43,7 @@ struct SystemdCredentialProviderTests {
 
     @Test func fileWithoutSectionHeaderExplainsTheLine() async throws {
         let directory = try ScratchDirectory()
-        try directory.write("aws-credentials", "aws_access_key_id = AKID\n")
+        try directory.write("aws_access_key_id = AKID\n", to: "aws-credentials")
         let error = await #expect(throws: CredentialError.self) {
             try await SystemdCredentialProvider(profile: "default", environment: ["CREDENTIALS_DIRECTORY": directory.path])
                 .credentials()

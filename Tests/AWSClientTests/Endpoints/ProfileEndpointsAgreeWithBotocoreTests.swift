@@ -4,6 +4,7 @@ import Testing
 @testable import AWSClient
 @testable import AWSCore
 @testable import AWSCredentialProviders
+import ProcessSupport
 
 /// Where a client's requests go when the shared config file's profile names an endpoint
 /// (`endpoint_url`, a `[services NAME]` section's service block) or a FIPS / ignore flag, next to
@@ -72,7 +73,7 @@ struct ProfileEndpointsAgreeWithBotocoreTests {
     @Test func settingsThatCannotBeUsedAreNamed() async throws {
         let directory = try ScratchDirectory()
         func message(_ config: String) throws -> String? {
-            let environment = ["AWS_CONFIG_FILE": try directory.write("config", config), "AWS_SHARED_CREDENTIALS_FILE": directory.file("none")]
+            let environment = ["AWS_CONFIG_FILE": try directory.write(config, to: "config"), "AWS_SHARED_CREDENTIALS_FILE": directory.file("none")]
             let client = CognitoSyncClient(
                 transport: .shared, credentials: StaticCredentials(credentials: SimulatorBackedClient.demoKeys),
                 configuration: CognitoSyncClientConfiguration(environment: environment, profile: "default"))
@@ -92,7 +93,7 @@ struct ProfileEndpointsAgreeWithBotocoreTests {
     /// The endpoint our client of `service` would call, or "error".
     static func endpoint(of service: String, _ item: Case) async throws -> String {
         let directory = try ScratchDirectory()
-        let config = try directory.write("config", item.config)
+        let config = try directory.write(item.config, to: "config")
         var environment = item.environment
         environment["AWS_CONFIG_FILE"] = config
         environment["AWS_SHARED_CREDENTIALS_FILE"] = directory.file("none")

@@ -6,6 +6,7 @@ import Model
 import NetworkTestSupport
 import Simulator
 import Testing
+import ProcessSupport
 
 /// Trust, proxy and retry settings resolved from the configuration, the environment and the
 /// profile, with real files: the order botocore uses, and an error naming file and setting for
@@ -21,10 +22,10 @@ struct ClientSettingsTests {
 
         init(config: String = "") throws {
             directory = try ScratchDirectory()
-            ca = try directory.write("ca.pem", TestTLS.authority.certificatePEM)
-            other = try directory.write("other.pem", try PrivateCertificateAuthority(name: "other CA").certificatePEM)
+            ca = try directory.write(TestTLS.authority.certificatePEM, to: "ca.pem")
+            other = try directory.write(try PrivateCertificateAuthority(name: "other CA").certificatePEM, to: "other.pem")
             environment = [
-                "AWS_CONFIG_FILE": try directory.write("config", config),
+                "AWS_CONFIG_FILE": try directory.write(config, to: "config"),
                 "AWS_SHARED_CREDENTIALS_FILE": directory.file("no-credentials"),
             ]
         }
@@ -87,8 +88,8 @@ struct ClientSettingsTests {
 
     @Test func aBundleThatCannotBeUsedIsAnErrorNamingFileAndSetting() throws {
         let files = try Files()
-        let text = try files.directory.write("notes.txt", "not a certificate\n")
-        let der = try files.directory.write("ca.der", String(decoding: [0x30, 0x82, 0x01, 0x0a], as: UTF8.self))
+        let text = try files.directory.write("not a certificate\n", to: "notes.txt")
+        let der = try files.directory.write(String(decoding: [0x30, 0x82, 0x01, 0x0a], as: UTF8.self), to: "ca.der")
         let cases: [(path: String, expected: String)] = [
             (files.directory.file("missing.pem"), "does not exist"),
             (files.directory.path, "is a directory, not a file"),

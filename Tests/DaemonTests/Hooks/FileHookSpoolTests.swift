@@ -3,12 +3,12 @@ import Daemon
 import Foundation
 import Model
 import Testing
+import ProcessSupport
 
 /// The spool on disk: one file per waiting event, holding the hook's stdin, found again at start.
 struct FileHookSpoolTests {
     @Test func anEventIsKeptAsItsJSONUnderItsIdentity() throws {
-        let state = try TemporaryDirectory()
-        defer { state.remove() }
+        let state = try ScratchDirectory()
         let spool = try FileHookSpool(stateDirectory: state.url)
         let payload = HookPayload(HookFixture.event())
         let hook = try spool.add(payload)
@@ -21,8 +21,7 @@ struct FileHookSpoolTests {
     }
 
     @Test func theSameEventSpooledTwiceIsOneEntry() throws {
-        let state = try TemporaryDirectory()
-        defer { state.remove() }
+        let state = try ScratchDirectory()
         let spool = try FileHookSpool(stateDirectory: state.url)
         var again = HookFixture.event()
         let first = try spool.add(HookPayload(again))
@@ -33,8 +32,7 @@ struct FileHookSpoolTests {
     }
 
     @Test func pendingFindsEveryEventOldestFirstAndSetsAsideWhatCannotBeRead() throws {
-        let state = try TemporaryDirectory()
-        defer { state.remove() }
+        let state = try ScratchDirectory()
         let spool = try FileHookSpool(stateDirectory: state.url)
         let late = try spool.add(HookPayload(HookFixture.event(pool: 1, startedAt: 1_800_000_600)))
         let early = try spool.add(HookPayload(HookFixture.event(.stalled, pool: 2, startedAt: 1_800_000_000)))

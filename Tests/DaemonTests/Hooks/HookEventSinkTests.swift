@@ -4,12 +4,12 @@ import Foundation
 import Model
 import Synchronization
 import Testing
+import ProcessSupport
 
 /// The sink spools the events that have a hook and tells the runner; it never runs one.
 struct HookEventSinkTests {
     @Test func onlyEventsWithAHookAreSpooledAndHandedOn() throws {
-        let state = try TemporaryDirectory()
-        defer { state.remove() }
+        let state = try ScratchDirectory()
         let spool = try FileHookSpool(stateDirectory: state.url)
         let handed = Mutex<[SpooledHook]>([])
         let settings = CurrentHookSettings(HookSettings(commands: [.failed: HookFixture.failedCommand]))

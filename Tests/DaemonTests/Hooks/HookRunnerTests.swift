@@ -4,13 +4,14 @@ import Foundation
 import Logging
 import Model
 import Testing
+import ProcessSupport
 
 /// The runner: runs each spooled event's hook, retries with the schedule's waits (no real time:
 /// the sleep is injected), removes the entry only when done, and leaves it for the next start
 /// when stopped.
 struct HookRunnerTests {
     private struct Rig {
-        let state: TemporaryDirectory
+        let state: ScratchDirectory
         let spool: FileHookSpool
         let settings: CurrentHookSettings
         let launcher: ScriptedLauncher
@@ -18,7 +19,7 @@ struct HookRunnerTests {
         let log = RecordingLogHandler()
 
         init(_ results: [HookRunResult], holding: Bool = false, settings: HookSettings? = nil) throws {
-            state = try TemporaryDirectory()
+            state = try ScratchDirectory()
             spool = try FileHookSpool(stateDirectory: state.url)
             self.settings = CurrentHookSettings(settings ?? HookSettings(
                 commands: [.failed: HookFixture.failedCommand, .stalled: HookFixture.failedCommand], timeout: .seconds(5), attempts: 3))
@@ -36,7 +37,6 @@ struct HookRunnerTests {
 
     @Test func aHookThatSucceedsRunsOnceWithTheEventAndLeavesTheSpool() async throws {
         let rig = try Rig([.exited(status: 0, output: "posted\n")])
-        defer { rig.state.remove() }
         let hook = try rig.spoolEvent()
         let runner = rig.runner()
         await runner.enqueue([hook])
@@ -65,7 +65,6 @@ struct HookRunnerTests {
     @Test func aFailingHookIsRetriedAfterGrowingWaitsThenSucceeds() async throws {
         let rig = try Rig([.exited(status: 7, output: "502 Bad Gateway"), .timedOut, .exited(status: 0, output: "")],
                           settings: HookSettings(commands: [.failed: HookFixture.failedCommand], attempts: 4, retryDelay: .seconds(10), maxRetryDelay: .seconds(15)))
-        defer { rig.state.remove() }
         let runner = rig.runner()
         await runner.enqueue([try rig.spoolEvent()])
         await runner.idle()
@@ -83,7 +82,6 @@ struct HookRunnerTests {
 
     @Test func aHookThatKeepsFailingIsGivenUpWithAnErrorNamingItsEvent() async throws {
         let rig = try Rig([.couldNotStart])
-        defer { rig.state.remove() }
         let runner = rig.runner()
         await runner.enqueue([try rig.spoolEvent()])
         await runner.idle()
@@ -99,7 +97,6 @@ struct HookRunnerTests {
 
     @Test func aStopLeavesTheEventForTheNextStartWhichRunsItAgain() async throws {
         let rig = try Rig([.exited(status: 0, output: "")], holding: true)
-        defer { rig.state.remove() }
         let hook = try rig.spoolEvent()
         let first = rig.runner()
         await first.start()
@@ -119,7 +116,6 @@ struct HookRunnerTests {
 
     @Test func atMostFourHooksRunAtOnce() async throws {
         let rig = try Rig([.exited(status: 0, output: "")], holding: true)
-        defer { rig.state.remove() }
         let runner = rig.runner()
         let hooks = try (1...6).map { try rig.spoolEvent(HookFixture.event(pool: $0)) }
         await runner.enqueue(hooks)
@@ -135,7 +131,6 @@ struct HookRunnerTests {
 
     @Test func aReloadAppliesToTheNextRunAndARemovedHookDropsItsEvents() async throws {
         let rig = try Rig([.exited(status: 1, output: ""), .exited(status: 0, output: "")])
-        defer { rig.state.remove() }
         let other = HookCommand(executable: "/usr/local/bin/other")
         let sleep = RecordingSleep()
         let settings = rig.settings
@@ -161,7 +156,6 @@ struct HookRunnerTests {
     @Test func outputIsLoggedOnOneLineWithoutKeys() async throws {
         let key = "wJalrXUtnFEMIK7MDENGbPxRfiCYEXAMPLEKEY12"
         let rig = try Rig([.exited(status: 0, output: "line one\nline two\u{1B}[31m token: \(key)\n")])
-        defer { rig.state.remove() }
         let runner = rig.runner()
         await runner.enqueue([try rig.spoolEvent()])
         await runner.idle()

@@ -13,21 +13,20 @@ import Testing
 /// Real processes: what a hook gets on stdin and in its environment, how its end is reported,
 /// and that a timeout kills the script and what it started.
 struct ProcessHookLauncherTests {
-    private func script(_ body: String, in directory: TemporaryDirectory) throws -> HookCommand {
+    private func script(_ body: String, in directory: ScratchDirectory) throws -> HookCommand {
         let path = directory.url.appendingPathComponent("hook-\(UUID().uuidString)").path
         try ExecutableScript.write("#!/bin/sh\n\(body)\n", to: path)
         return HookCommand(executable: path, arguments: ["--team", "data with spaces"])
     }
 
-    private func input(_ text: String, in directory: TemporaryDirectory) throws -> String {
+    private func input(_ text: String, in directory: ScratchDirectory) throws -> String {
         let path = directory.url.appendingPathComponent("input.json").path
         try Data(text.utf8).write(to: URL(fileURLWithPath: path))
         return path
     }
 
     @Test func theHookReadsItsInputArgumentsAndEnvironmentAndItsStatusCounts() async throws {
-        let directory = try TemporaryDirectory()
-        defer { directory.remove() }
+        let directory = try ScratchDirectory()
         let command = try script(#"""
             printf 'args:%s|%s\n' "$1" "$2"
             printf 'event:%s\n' "$CSW_EVENT"
@@ -45,8 +44,7 @@ struct ProcessHookLauncherTests {
     /// Runs a hook that starts `sleep 600` in the background (holding the output pipe), then
     /// runs `rest`; returns how it ended and the pid of the sleep.
     private func runWithBackgroundChild(then rest: String, timeout: Duration) async throws -> (HookRunResult, child: Int32) {
-        let directory = try TemporaryDirectory()
-        defer { directory.remove() }
+        let directory = try ScratchDirectory()
         let pidFile = directory.url.appendingPathComponent("child.pid").path
         let command = try script("sleep 600 &\necho $! > '\(pidFile)'\n\(rest)", in: directory)
         let result = await ProcessHookLauncher().run(command, environment: [:], inputPath: try input("{}", in: directory), timeout: timeout)
@@ -68,8 +66,7 @@ struct ProcessHookLauncherTests {
     }
 
     @Test func aMissingProgramCannotStart() async throws {
-        let directory = try TemporaryDirectory()
-        defer { directory.remove() }
+        let directory = try ScratchDirectory()
         let missing = HookCommand(executable: directory.url.appendingPathComponent("missing").path)
         let result = await ProcessHookLauncher().run(missing, environment: [:], inputPath: try input("{}", in: directory), timeout: .seconds(5))
         #expect(result == .couldNotStart)

@@ -3,6 +3,7 @@ import Daemon
 import Foundation
 import Model
 import Synchronization
+import Testing
 
 /// Answers each pool's polls from a script: a list of (from this many seconds after the first
 /// poll, this answer). Records every poll.
@@ -39,11 +40,14 @@ final class ScriptedFetcher: DetailsFetcher {
     var totalPolls: Int { calls.withLock { $0.count } }
 }
 
-/// Holds every poll until the test opens the gate (or the poll is cancelled).
+/// Holds every poll until the test opens the gate (or the poll is cancelled), counting the
+/// most polls it ever had in flight at once.
 final class GatedFetcher: DetailsFetcher {
     private struct Gate {
         var open = false
         var waiting: [CheckedContinuation<Void, Never>] = []
+        var inFlight = 0
+        var peakInFlight = 0
     }
 
     private let gate = Mutex(Gate())
@@ -54,6 +58,11 @@ final class GatedFetcher: DetailsFetcher {
     }
 
     func fetchDetails(for pool: WatchedPool) async -> Result<BulkPublishDetails, PollFailure> {
+        gate.withLock { gate in
+            gate.inFlight += 1
+            gate.peakInFlight = max(gate.peakInFlight, gate.inFlight)
+        }
+        defer { gate.withLock { $0.inFlight -= 1 } }
         await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
                 let passes = gate.withLock { gate in
@@ -74,6 +83,9 @@ final class GatedFetcher: DetailsFetcher {
 
     var waitingCount: Int { gate.withLock { $0.waiting.count } }
 
+    /// The most polls that were inside ``fetchDetails(for:)`` at the same time.
+    var peakInFlight: Int { gate.withLock { $0.peakInFlight } }
+
     func release() {
         let all = gate.withLock { gate in
             gate.open = true
@@ -83,20 +95,17 @@ final class GatedFetcher: DetailsFetcher {
         for continuation in all { continuation.resume() }
     }
 
-    /// Suspends until `count` polls are held at the gate.
-    func waitForPolls(_ count: Int) async {
-        while waitingCount < count { await Task.yield() }
+    /// Suspends until `count` polls are held at the gate; a test whose polls never come fails
+    /// after `limit` instead of hanging the suite.
+    func waitForPolls(_ count: Int, within limit: Duration = .seconds(60), sourceLocation: SourceLocation = #_sourceLocation) async {
+        let deadline = ContinuousClock.now + limit
+        while waitingCount < count {
+            guard ContinuousClock.now < deadline else {
+                Issue.record("\(waitingCount) of \(count) polls reached the gate within \(limit)", sourceLocation: sourceLocation)
+                return
+            }
+            try? await Task.sleep(for: .milliseconds(1))
+        }
     }
 }
 
-/// A fresh directory under the system's temporary directory, removed by `remove()`.
-struct TemporaryDirectory {
-    let url: URL
-
-    init() throws {
-        url = FileManager.default.temporaryDirectory.appendingPathComponent("csw-\(UUID().uuidString)", isDirectory: true)
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    }
-
-    func remove() { try? FileManager.default.removeItem(at: url) }
-}

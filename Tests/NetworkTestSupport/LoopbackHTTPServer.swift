@@ -1,39 +1,40 @@
-import Foundation
 import NIOCore
-import NIOHTTP1
+public import NIOHTTP1
 import NIOPosix
+import Synchronization
 
 /// A real HTTP/1.1 server on 127.0.0.1 (an ephemeral port) that answers through a closure and
 /// records every request, so tests can check exactly what a client sent.
-final class LoopbackHTTPServer: Sendable {
+public final class LoopbackHTTPServer: Sendable {
     /// A request as received.
-    struct Request: Sendable, CustomStringConvertible {
-        var method: HTTPMethod
-        var uri: String
-        var headers: HTTPHeaders
-        var body: String
+    public struct Request: Sendable, CustomStringConvertible {
+        public var method: HTTPMethod
+        public var uri: String
+        public var version: HTTPVersion
+        public var headers: HTTPHeaders
+        public var body: String
 
-        var description: String { "\(method) \(uri)" }
+        public var description: String { "\(method) \(uri)" }
     }
 
     /// What to answer.
-    enum Reply: Sendable {
+    public enum Reply: Sendable {
         case respond(status: HTTPResponseStatus, body: String)
         /// Never answer: the client must time out.
         case hang
 
-        static func ok(_ body: String) -> Reply { .respond(status: .ok, body: body) }
-        static func status(_ status: HTTPResponseStatus) -> Reply { .respond(status: status, body: "") }
+        public static func ok(_ body: String) -> Reply { .respond(status: .ok, body: body) }
+        public static func status(_ status: HTTPResponseStatus) -> Reply { .respond(status: status, body: "") }
     }
 
     private let channel: any Channel
     private let log: RequestLog
 
     /// `http://127.0.0.1:<port>`, no trailing slash.
-    let baseURL: String
+    public let baseURL: String
 
     /// Starts listening; `reply` runs on the server's event loop for every request.
-    init(reply: @escaping @Sendable (Request) -> Reply) async throws {
+    public init(reply: @escaping @Sendable (Request) -> Reply) async throws {
         let log = RequestLog()
         channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -53,27 +54,20 @@ final class LoopbackHTTPServer: Sendable {
     }
 
     /// Every request received so far, in order.
-    var requests: [Request] { log.all }
+    public var requests: [Request] { log.all }
 
-    func shutdown() async throws {
+    public func shutdown() async throws {
         try await channel.close()
     }
 
-    private final class RequestLog: @unchecked Sendable {
-        private let lock = NSLock()
-        private var requests: [Request] = []
+    private final class RequestLog: Sendable {
+        private let requests = Mutex<[Request]>([])
 
         func append(_ request: Request) {
-            lock.lock()
-            requests.append(request)
-            lock.unlock()
+            requests.withLock { $0.append(request) }
         }
 
-        var all: [Request] {
-            lock.lock()
-            defer { lock.unlock() }
-            return requests
-        }
+        var all: [Request] { requests.withLock { $0 } }
     }
 
     private final class Handler: ChannelInboundHandler {
@@ -99,7 +93,7 @@ final class LoopbackHTTPServer: Sendable {
                 body += String(buffer: buffer)
             case .end:
                 guard let head else { return }
-                let request = Request(method: head.method, uri: head.uri, headers: head.headers, body: body)
+                let request = Request(method: head.method, uri: head.uri, version: head.version, headers: head.headers, body: body)
                 log.append(request)
                 guard case .respond(let status, let text) = reply(request) else { return }
                 var headers = HTTPHeaders()
