@@ -66,6 +66,7 @@ public enum HelperProcess {
     ///
     /// With `ownProcessGroup` the helper starts a session of its own and the kill reaches every
     /// process in it: a script's `curl` dies with the script instead of living on, orphaned.
+    /// `sleep` waits out the timeout (the daemon's waits on its event loop's timer).
     public static func run(
         executable: String,
         arguments: [String],
@@ -73,7 +74,8 @@ public enum HelperProcess {
         input: Input = .none,
         output: OutputCapture,
         ownProcessGroup: Bool = false,
-        timeout: Duration
+        timeout: Duration,
+        sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) }
     ) async throws -> Outcome {
         var options = PlatformOptions()
         if ownProcessGroup {
@@ -93,7 +95,7 @@ public enum HelperProcess {
                 try await runToEnd(configuration, input: input, output: output)
             }
             group.addTask {
-                try await Task.sleep(for: timeout)
+                try await sleep(timeout)
                 return nil
             }
             // The first to finish decides; cancelling the other kills a helper still running.

@@ -18,7 +18,10 @@ public final class MetricsExporter: Sendable {
 
     /// Starts the endpoint and writes the file a first time.
     /// - Throws: when the endpoint cannot listen, saying why and what to change.
-    public static func start(_ options: MetricsOptions, logger: Logger) async throws(MetricsEndpointError) -> MetricsExporter {
+    /// - Parameter sleep: how the file's writer waits for a burst of changes to end.
+    public static func start(
+        _ options: MetricsOptions, sleep: @escaping Sleep = taskSleep, logger: Logger
+    ) async throws(MetricsEndpointError) -> MetricsExporter {
         let described = DescribedPrometheusFactory()
         let registry = described.registry
         let render: @Sendable () -> [UInt8] = { registry.emitToBuffer() }
@@ -26,7 +29,7 @@ public final class MetricsExporter: Sendable {
         if let address = options.listen {
             endpoint = try await MetricsEndpoint.start(at: address, render: render)
         }
-        let textfile = options.textfile.map { MetricsTextfile(path: $0, logger: logger, render: render) }
+        let textfile = options.textfile.map { MetricsTextfile(path: $0, sleep: sleep, logger: logger, render: render) }
         let exporter = MetricsExporter(described: described, endpoint: endpoint, textfile: textfile)
         if let endpoint {
             logger.notice("serving metrics", metadata: ["address": "\(endpoint.address)", "path": "/metrics"])

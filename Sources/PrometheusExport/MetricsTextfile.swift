@@ -1,6 +1,7 @@
 import AtomicFile
 import Foundation
 public import Logging
+public import Model
 import Synchronization
 
 /// Keeps a file with the metrics up to date for node_exporter's textfile collector.
@@ -13,14 +14,19 @@ public final class MetricsTextfile: Sendable {
     public let path: String
     private let render: @Sendable () -> [UInt8]
     private let delay: Duration
+    private let sleep: Sleep
     private let logger: Logger
     private let stale = Atomic<Bool>(false)
     /// The last write's failure, so a lasting one is logged once, and its end too.
     private let lastFailure = Mutex<String?>(nil)
 
-    public init(path: String, delay: Duration = .seconds(1), logger: Logger, render: @escaping @Sendable () -> [UInt8]) {
+    public init(
+        path: String, delay: Duration = .seconds(1), sleep: @escaping Sleep = taskSleep, logger: Logger,
+        render: @escaping @Sendable () -> [UInt8]
+    ) {
         self.path = path
         self.delay = delay
+        self.sleep = sleep
         self.logger = logger
         self.render = render
     }
@@ -29,7 +35,7 @@ public final class MetricsTextfile: Sendable {
     public func changed() {
         guard !stale.exchange(true, ordering: .acquiringAndReleasing) else { return }
         Task { [self] in
-            try? await Task.sleep(for: delay)
+            try? await sleep(delay)
             writeNow()
         }
     }

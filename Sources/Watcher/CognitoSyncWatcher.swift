@@ -36,6 +36,8 @@ struct CognitoSyncWatcher: AsyncParsableCommand {
     static func main() async {
         do {
             var command = try parseAsRoot()
+            // Before the first task: the daemon's tasks must never touch a global queue.
+            if command is RunCommand { DaemonConcurrency.runTasksOnEventLoops() }
             if var asyncCommand = command as? any AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {

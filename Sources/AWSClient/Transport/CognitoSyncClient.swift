@@ -47,7 +47,7 @@ public final class CognitoSyncClient: Sendable {
         configuration: CognitoSyncClientConfiguration,
         retryStrategy: StandardRetryStrategy? = nil,
         now: @escaping @Sendable () -> Date = { Date() },
-        sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) },
+        sleep: @escaping Sleep = taskSleep,
         logger: Logger = Logger(label: BuildInfo.name + ".aws")
     ) {
         self.transport = transport

@@ -1,7 +1,7 @@
 import AWSCore
 import Foundation
 public import Logging
-import Model
+public import Model
 
 /// Runs the hooks of spooled events, off the poll path: each event in a task of its own, at
 /// most ``maximumConcurrentRuns`` processes at once, a failed run retried after the waits of the
@@ -13,8 +13,6 @@ public actor HookRunner {
     public static let maximumConcurrentRuns = 4
     /// The most bytes of a run's output one journal entry carries.
     public static let loggedOutputLimit = 2_048
-
-    public typealias Sleep = @Sendable (Duration) async throws -> Void
 
     private let spool: any HookSpool
     private let launcher: any HookLauncher
@@ -32,7 +30,7 @@ public actor HookRunner {
     /// `environment` is the daemon's own: hooks inherit it, less what ``HookPayload`` withholds.
     public init(
         spool: any HookSpool, launcher: any HookLauncher, settings: CurrentHookSettings, environment: [String: String],
-        sleep: @escaping Sleep = { try await Task.sleep(for: $0) }, logger: Logger
+        sleep: @escaping Sleep = taskSleep, logger: Logger
     ) {
         self.spool = spool
         self.launcher = launcher

@@ -8,7 +8,12 @@ public struct ProcessHookLauncher: HookLauncher {
     /// What is kept of a run's output; the rest is read and dropped.
     public static let outputLimit = 8 * 1024
 
-    public init() {}
+    private let sleep: Sleep
+
+    /// - Parameter sleep: waits out a hook's timeout.
+    public init(sleep: @escaping Sleep = taskSleep) {
+        self.sleep = sleep
+    }
 
     public func run(_ command: HookCommand, environment: [String: String], inputPath: String, timeout: Duration) async -> HookRunResult {
         let outcome: HelperProcess.Outcome
@@ -16,7 +21,7 @@ public struct ProcessHookLauncher: HookLauncher {
             outcome = try await HelperProcess.run(
                 executable: command.executable, arguments: command.arguments, environment: environment,
                 input: .file(path: inputPath), output: .combined(limit: Self.outputLimit), ownProcessGroup: true,
-                timeout: timeout)
+                timeout: timeout, sleep: sleep)
         } catch HelperProcess.Failure.timedOut {
             return .timedOut
         } catch is CancellationError {

@@ -1,4 +1,4 @@
-import Model
+public import Model
 /// Asks systemd for more time while a slow start-up goes on (`EXTEND_TIMEOUT_USEC=`).
 ///
 /// Restoring the state of tens of thousands of pools, or a state directory on a slow disk, can
@@ -11,13 +11,13 @@ public struct StartupTimeoutExtension: Sendable {
     public var grant: Duration
     public var limit: Duration
     private let notifier: any ServiceNotifier
-    private let sleep: @Sendable (Duration) async throws -> Void
+    private let sleep: Sleep
 
     /// - Parameter sleep: waits for a duration; tests pass one that does not really wait.
     public init(
         notifier: any ServiceNotifier,
         interval: Duration = .seconds(10), grant: Duration = .seconds(30), limit: Duration = .seconds(600),
-        sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) }
+        sleep: @escaping Sleep = taskSleep
     ) {
         self.notifier = notifier
         self.interval = interval

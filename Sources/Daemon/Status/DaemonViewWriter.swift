@@ -25,6 +25,7 @@ public actor DaemonViewWriter {
     private let refresh: Duration
     private let debounce: Duration
     private let logger: Logger
+    private let sleep: Sleep
     private let pid: Int32
     private let startedAt: Date
     private var source: (@Sendable () async -> [PoolView])?
@@ -42,10 +43,11 @@ public actor DaemonViewWriter {
     /// The share of a core the writes after changes may take at most, as a factor on the cost.
     static let costFactor = 20
 
-    public init(file: URL, refresh: Duration = .seconds(30), debounce: Duration = .seconds(1), logger: Logger) {
+    public init(file: URL, refresh: Duration = .seconds(30), debounce: Duration = .seconds(1), sleep: @escaping Sleep = taskSleep, logger: Logger) {
         self.file = file
         self.refresh = refresh
         self.debounce = debounce
+        self.sleep = sleep
         self.logger = logger
         pid = getpid()
         startedAt = Date()
@@ -62,10 +64,10 @@ public actor DaemonViewWriter {
         }
         await enqueueWrite().value
         logger.info("writing the status file for daemon-status", metadata: ["file": "\(file.path)"])
-        refreshTask = Task { [weak self] in
+        refreshTask = Task { [weak self, sleep] in
             while !Task.isCancelled {
                 guard let wait = await self?.untilRefresh() else { return }
-                try? await Task.sleep(for: wait)
+                try? await sleep(wait)
                 guard !Task.isCancelled else { return }
                 await self?.refreshIfDue()
             }
@@ -92,7 +94,7 @@ public actor DaemonViewWriter {
 
     private func writeAfterChange() async {
         let gap = max(debounce, lastCost * Self.costFactor)
-        try? await Task.sleep(for: gap)
+        try? await sleep(gap)
         guard stoppedAt == nil else { return }
         // Cleared before the view is taken: a change from now on asks for another write.
         changePending.store(false, ordering: .releasing)

@@ -49,10 +49,11 @@ struct DaemonRunner {
         } catch {
             failStartUp(error.description, errno: EINVAL)
         }
+        let eventLoop = LoopEventLoop()
         var exporter: MetricsExporter?
         if configuration.metrics.isEnabled {
             do {
-                exporter = try await MetricsExporter.start(configuration.metrics, logger: logger)
+                exporter = try await MetricsExporter.start(configuration.metrics, sleep: eventLoop.sleep, logger: logger)
             } catch {
                 logger.debug("metrics endpoint", metadata: ["cause": "\(error.cause)"])
                 failStartUp(error.description, errno: EADDRINUSE)
@@ -68,21 +69,21 @@ struct DaemonRunner {
         }
         // Hooks run in their own actor; the loop only spools their events (HookEventSink).
         let hooks = HookRunner(
-            spool: spool, launcher: ProcessHookLauncher(), settings: hookSettings, environment: environment, logger: logger)
+            spool: spool, launcher: ProcessHookLauncher(sleep: eventLoop.sleep), settings: hookSettings, environment: environment,
+            sleep: eventLoop.sleep, logger: logger)
         let sink = CompositeEventSink([
             output.sink,
             HookEventSink(spool: spool, settings: hookSettings) { added in Task { await hooks.enqueue(added) } },
         ])
-        let eventLoop = LoopEventLoop()
         var clients = ServiceClients(
             settings: settings, aws: configuration.aws, limits: configuration.limits, environment: environment,
             identities: configuration.poolIdentities, eventLoopGroup: eventLoop.group, metricsFactory: metricsFactory,
-            forDaemon: true, logger: logger)
+            forDaemon: true, sleep: eventLoop.sleep, logger: logger)
         var retired: [ServiceClients] = []
         // What daemon-status shows: rewritten after each saved change and every 30 s.
         let view = DaemonViewWriter(
             file: DaemonViewLocation.daemonFile(configured: configuration.runtimeDirectory, environment: environment, stateDirectory: store.directory),
-            logger: logger)
+            sleep: eventLoop.sleep, logger: logger)
         let loop = WatchLoop(
             configuration: configuration, fetcher: clients.fetcher, sink: sink,
             store: ChangeSignallingStateStore(store) { view.changed() }, notifier: notifier, scheduler: eventLoop.scheduler, executor: eventLoop.executor,
@@ -90,7 +91,9 @@ struct DaemonRunner {
             metrics: exporter.map { exporter in PoolMetrics(factory: exporter.factory) { exporter.changed() } }, logger: logger
         )
         // Restoring thousands of pools' state from a slow disk may outlast TimeoutStartSec=.
-        let startupExtension = Task { [notifier] in await StartupTimeoutExtension(notifier: notifier).keepExtending() }
+        let startupExtension = Task { [notifier, sleep = eventLoop.sleep] in
+            await StartupTimeoutExtension(notifier: notifier, sleep: sleep).keepExtending()
+        }
         warnAboutHookPrograms(configuration.hooks)
         await hooks.start()
         await loop.start()
@@ -117,7 +120,7 @@ struct DaemonRunner {
                     clients = ServiceClients(
                         settings: newSettings, aws: new.aws, limits: new.limits, environment: environment,
                         identities: new.poolIdentities, eventLoopGroup: eventLoop.group, metricsFactory: metricsFactory,
-                        forDaemon: true, logger: logger)
+                        forDaemon: true, sleep: eventLoop.sleep, logger: logger)
                     await loop.reload(configuration: new, fetcher: clients.fetcher, longestLegitimatePoll: Self.longestLegitimatePoll(new, newSettings))
                 } else {
                     await loop.reload(configuration: new, longestLegitimatePoll: Self.longestLegitimatePoll(new, newSettings))

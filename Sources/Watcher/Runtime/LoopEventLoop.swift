@@ -1,4 +1,5 @@
 import Daemon
+import Model
 import NIOCore
 import NIOPosix
 
@@ -11,10 +12,15 @@ struct LoopEventLoop {
     let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
     let executor: EventLoopExecutor
     let scheduler: DispatchTimerScheduler
+    /// Waits on the event loop's timer: for everything in the daemon that waits (retries, the
+    /// status file's refresh, the start-up extension), so nothing waits on a global queue.
+    let sleep: Sleep
 
     init() {
-        executor = EventLoopExecutor(eventLoop: group.next())
+        let eventLoop = group.next()
+        executor = EventLoopExecutor(eventLoop: eventLoop)
         scheduler = DispatchTimerScheduler(executor: executor)
+        sleep = EventLoopSleep.on(eventLoop)
     }
 
     func shutdown() async {

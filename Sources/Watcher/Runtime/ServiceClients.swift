@@ -46,10 +46,11 @@ struct ServiceClients {
     /// - Parameter forDaemon: a `credential_process` runs in a process group of its own, killed
     ///   whole at its timeout or when the poll is given up; a command run in a terminal leaves
     ///   it in the terminal's group instead, where Ctrl-C reaches it.
+    /// - Parameter sleep: how the clients wait between retries.
     init(
         settings: ClientSettings, aws: AWSOptions, limits: RequestLimits, environment: [String: String],
         identities: Set<PoolIdentity> = [], eventLoopGroup: (any EventLoopGroup)? = nil,
-        metricsFactory: (any MetricsFactory)? = nil, forDaemon: Bool = false, logger: Logger
+        metricsFactory: (any MetricsFactory)? = nil, forDaemon: Bool = false, sleep: @escaping Sleep = taskSleep, logger: Logger
     ) {
         let timeout = limits.requestTimeout
         self.settings = settings
@@ -86,7 +87,7 @@ struct ServiceClients {
                 source = SourceLoggingCredentials(identity: identity, expiry: expiry, logger: logger) { try await chain.resolve() }
             }
             let credentials = RefreshingCredentials(provider: source, logger: logger)
-            return (CognitoSyncClient(transport: transport, credentials: credentials, configuration: configuration, logger: logger), credentials)
+            return (CognitoSyncClient(transport: transport, credentials: credentials, configuration: configuration, sleep: sleep, logger: logger), credentials)
         }
         (client, credentials) = makeClient(nil)
         self.identities = Dictionary(uniqueKeysWithValues: identities.map { ($0, makeClient($0)) })

@@ -61,7 +61,7 @@ final class ScriptedLauncher: HookLauncher {
 final class RecordingSleep: Sendable {
     private let recorded = Mutex<[Duration]>([])
 
-    var sleep: HookRunner.Sleep {
+    var sleep: Sleep {
         { [self] duration in
             try Task.checkCancellation()
             recorded.withLock { $0.append(duration) }
