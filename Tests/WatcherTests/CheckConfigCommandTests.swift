@@ -22,6 +22,9 @@ struct CheckConfigCommandTests {
         #expect(output.status == 0, "\(output)")
         #expect(output.stdoutLines.first == "\(path): valid; 2 pools in 2 regions (eu-west-1, us-east-1).")
         #expect(output.stdout.contains("orders"))
+        #expect(output.stdoutLines.contains(
+            "Status file:     /run/cognito-sync-watcher/status.json under the unit, or "
+                + "/var/lib/cognito-sync-watcher/status.json when run by hand (read by daemon-status)"), "\(output)")
         #expect(output.stderr.isEmpty)
     }
 

@@ -1,6 +1,7 @@
 public import AWSCore
 public import Foundation
 public import AWSSigning
+public import Model
 
 /// Credentials together with the source that supplied them.
 public struct ResolvedCredentials: Sendable, CustomStringConvertible {
@@ -65,6 +66,8 @@ public struct CredentialChain: CredentialProvider {
         public var instanceMetadataEndpoint: String?
         /// The clock the instance metadata source judges expiry with.
         public var now: @Sendable () -> Date
+        /// How every source waits: between retries, and for a `credential_process` timeout.
+        public var sleep: Sleep
 
         public init(
             systemdCredentialName: String = SystemdCredentialProvider.defaultName,
@@ -73,7 +76,8 @@ public struct CredentialChain: CredentialProvider {
             containerBaseURL: String = ContainerCredentialProvider.defaultBaseURL,
             containerRetryDelay: Duration = .seconds(1),
             instanceMetadataEndpoint: String? = nil,
-            now: @escaping @Sendable () -> Date = { Date() }
+            now: @escaping @Sendable () -> Date = { Date() },
+            sleep: @escaping Sleep = taskSleep
         ) {
             self.systemdCredentialName = systemdCredentialName
             self.processTimeout = processTimeout
@@ -82,6 +86,7 @@ public struct CredentialChain: CredentialProvider {
             self.containerRetryDelay = containerRetryDelay
             self.instanceMetadataEndpoint = instanceMetadataEndpoint
             self.now = now
+            self.sleep = sleep
         }
     }
 
@@ -121,7 +126,7 @@ public struct CredentialChain: CredentialProvider {
         }
         let roles = RoleSessionSettings(
             profile: name, locations: locations, environment: environment, transport: transport, now: options.now,
-            processTimeout: options.processTimeout, processOwnProcessGroup: options.processOwnProcessGroup)
+            processTimeout: options.processTimeout, processOwnProcessGroup: options.processOwnProcessGroup, sleep: options.sleep)
         var providers: [any CredentialProvider] = []
         if !explicit {
             providers.append(EnvironmentCredentialProvider(environment: environment))
@@ -134,12 +139,12 @@ public struct CredentialChain: CredentialProvider {
             unsupported(.login),
             ProcessCredentialProvider(
                 profile: name, environment: environment, timeout: options.processTimeout,
-                ownProcessGroup: options.processOwnProcessGroup),
+                ownProcessGroup: options.processOwnProcessGroup, sleep: options.sleep),
             SharedFileCredentialProvider(.config, profile: name, path: locations.configFile),
             systemd,
             ContainerCredentialProvider(
                 environment: environment, transport: transport, baseURL: options.containerBaseURL,
-                retryDelay: options.containerRetryDelay),
+                retryDelay: options.containerRetryDelay, sleep: options.sleep),
             InstanceMetadataCredentialProvider(
                 environment: environment, transport: transport, endpoint: options.instanceMetadataEndpoint,
                 profile: name, locations: locations, now: options.now),

@@ -1,6 +1,7 @@
 public import AWSCore
 public import AWSSigning
 import Foundation
+public import Model
 import NIOHTTP1
 
 #if canImport(Glibc)
@@ -32,18 +33,22 @@ public struct ContainerCredentialProvider: CredentialProvider {
     private let http: CredentialEndpointHTTP
     private let baseURL: String
     private let retryDelay: Duration
+    private let sleep: Sleep
 
     /// - Parameters:
     ///   - baseURL: what a relative URI is appended to; tests point it at a loopback server.
     ///   - retryDelay: the pause between attempts (botocore's 1 s).
+    ///   - sleep: how that pause is waited.
     public init(
         environment: [String: String], transport: HTTPTransport,
-        baseURL: String = ContainerCredentialProvider.defaultBaseURL, retryDelay: Duration = .seconds(1)
+        baseURL: String = ContainerCredentialProvider.defaultBaseURL, retryDelay: Duration = .seconds(1),
+        sleep: @escaping Sleep = taskSleep
     ) {
         self.environment = environment
         self.http = CredentialEndpointHTTP(transport: transport, proxies: .direct)
         self.baseURL = baseURL
         self.retryDelay = retryDelay
+        self.sleep = sleep
     }
 
     public func credentials() async throws -> AWSCredentials {
@@ -51,7 +56,7 @@ public struct ContainerCredentialProvider: CredentialProvider {
         var lastProblem = ""
         for attempt in 1...Self.attempts {
             if attempt > 1 {
-                try await Task.sleep(for: retryDelay)
+                try await sleep(retryDelay)
             }
             // The token file is re-read on every attempt: the agent may have rotated it.
             let headers = [("Accept", "application/json")] + (try authorizationHeader().map { [("Authorization", $0)] } ?? [])

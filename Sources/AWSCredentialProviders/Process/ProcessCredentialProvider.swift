@@ -1,7 +1,7 @@
 import AWSCore
 import Foundation
 import HelperProcess
-import Model
+public import Model
 public import AWSSigning
 
 /// Credentials printed by a helper program: the profile's `credential_process`, run as botocore's
@@ -36,30 +36,33 @@ public struct ProcessCredentialProvider: CredentialProvider {
     private let environment: [String: String]
     private let timeout: Duration
     private let ownProcessGroup: Bool
+    private let sleep: Sleep
 
     /// Runs the `credential_process` of `profile`, read from the shared config and credentials
     /// files (the credentials file's value wins, as in botocore's merged view) on every call.
     public init(
         profile: String, environment: [String: String], timeout: Duration = ProcessCredentialProvider.defaultTimeout,
-        ownProcessGroup: Bool = false
+        ownProcessGroup: Bool = false, sleep: @escaping Sleep = taskSleep
     ) {
         self.sourceName = "credential_process (profile \(profile))"
         self.command = .profile(profile, SharedFileLocations(environment: environment))
         self.environment = environment
         self.timeout = timeout
         self.ownProcessGroup = ownProcessGroup
+        self.sleep = sleep
     }
 
     /// Runs `command` (a `credential_process` value) directly.
     public init(
         command: String, environment: [String: String], timeout: Duration = ProcessCredentialProvider.defaultTimeout,
-        ownProcessGroup: Bool = false
+        ownProcessGroup: Bool = false, sleep: @escaping Sleep = taskSleep
     ) {
         self.sourceName = "credential_process"
         self.command = .fixed(command)
         self.environment = environment
         self.timeout = timeout
         self.ownProcessGroup = ownProcessGroup
+        self.sleep = sleep
     }
 
     public func credentials() async throws -> AWSCredentials {
@@ -79,7 +82,7 @@ public struct ProcessCredentialProvider: CredentialProvider {
             outcome = try await HelperProcess.run(
                 executable: executable, arguments: Array(words.dropFirst()), environment: environment,
                 output: .separate(stdoutLimit: Self.stdoutLimit, stderrLimit: Self.stderrQuoteLimit),
-                ownProcessGroup: ownProcessGroup, timeout: timeout)
+                ownProcessGroup: ownProcessGroup, timeout: timeout, sleep: sleep)
         } catch HelperProcess.Failure.launchFailed {
             throw failure("could not start \(program)")
         } catch HelperProcess.Failure.timedOut {

@@ -120,7 +120,7 @@ struct AssumeRoleCredentialProvider: CredentialProvider, ListedOnlyWhenUsed {
             SharedFileCredentialProvider(.credentials, profile: source, path: settings.locations.credentialsFile),
             ProcessCredentialProvider(
                 profile: source, environment: settings.environment, timeout: settings.processTimeout,
-                ownProcessGroup: settings.processOwnProcessGroup),
+                ownProcessGroup: settings.processOwnProcessGroup, sleep: settings.sleep),
             SharedFileCredentialProvider(.config, profile: source, path: settings.locations.configFile),
         ])
         do {

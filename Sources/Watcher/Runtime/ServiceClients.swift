@@ -71,7 +71,7 @@ struct ServiceClients {
             )
             let chain = CredentialChain(
                 environment: credentialEnvironment, transport: transport, profile: identity?.profile ?? aws.profile,
-                options: CredentialChain.Options(processOwnProcessGroup: forDaemon))
+                options: CredentialChain.Options(processOwnProcessGroup: forDaemon, sleep: sleep))
             let source: SourceLoggingCredentials
             let expiry = metricsFactory.map { factory in
                 CoreMetrics.Gauge(

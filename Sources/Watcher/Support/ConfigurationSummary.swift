@@ -1,6 +1,7 @@
 import AWSClient
 import AWSCore
 import AWSCredentialProviders
+import Daemon
 import Foundation
 import Model
 
@@ -11,6 +12,15 @@ struct ConfigurationSummary {
     /// Trust, proxies and retries as resolved with the environment and the profile.
     var settings: ClientSettings
     var environment: [String: String]
+
+    /// Where `daemon-status` finds the daemon's view: the unit's runtime directory, and where a
+    /// daemon run by hand with this file writes it.
+    var statusFileLine: String {
+        let places = DaemonViewLocation.candidates(for: configuration).map(\.path)
+        guard let unit = places.first else { return "-" }
+        let byHand = places.dropFirst().first.map { ", or \($0) when run by hand" } ?? ""
+        return "\(unit) under the unit\(byHand) (read by daemon-status)"
+    }
 
     var text: String {
         let pools = configuration.pools
@@ -42,6 +52,7 @@ struct ConfigurationSummary {
             lines.append("                 \(identity)\(source) for \(users.joined(separator: ", "))")
         }
         lines.append("State directory: " + (configuration.stateDirectory ?? "$STATE_DIRECTORY, else /var/lib/cognito-sync-watcher"))
+        lines.append("Status file:     " + statusFileLine)
         let limits = configuration.limits
         lines.append("Limits:          at most \(ConfigurationSummary.format(limits.maxRequestsPerSecond)) requests/s, \(limits.maxConcurrentPolls) polls at once, \(EventText.duration(limits.requestTimeout)) per request")
         lines.append("Retries:         " + retryLine)

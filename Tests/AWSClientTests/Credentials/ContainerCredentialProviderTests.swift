@@ -8,6 +8,7 @@ import Testing
 @testable import AWSCredentialProviders
 import AWSSigning
 import ProcessSupport
+import Synchronization
 
 struct ContainerCredentialProviderTests {
     static let document = """
@@ -77,12 +78,16 @@ struct ContainerCredentialProviderTests {
         let server = try await LoopbackHTTPServer { request in
             .respond(status: .internalServerError, body: "{\"SecretAccessKey\": \"leaked-in-error-body\"}")
         }
+        // botocore's 1 s between attempts, waited through the injected sleep (the daemon's waits
+        // on its event loop's timer), so the test does not really wait.
+        let waits = Mutex<[Duration]>([])
         let provider = ContainerCredentialProvider(
             environment: ["AWS_CONTAINER_CREDENTIALS_RELATIVE_URI": "/creds"], transport: .shared,
-            baseURL: server.baseURL, retryDelay: .zero)
+            baseURL: server.baseURL, sleep: { duration in waits.withLock { $0.append(duration) } })
         let error = await #expect(throws: CredentialError.self) { try await provider.credentials() }
         try await server.shutdown()
         #expect(server.requests.count == 3)
+        #expect(waits.withLock { $0 } == [.seconds(1), .seconds(1)])
         #expect(error?.code == .requestFailed)
         #expect(error?.message == "no credentials after 3 attempts: \(server.baseURL)/creds answered HTTP 500")
     }

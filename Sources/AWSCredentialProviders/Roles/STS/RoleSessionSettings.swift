@@ -1,5 +1,6 @@
 import AWSCore
 import Foundation
+import Model
 
 /// What the role-assuming sources share: where STS is, how to reach it, and the clock; worked
 /// out from the selected profile (its `region`, else `AWS_DEFAULT_REGION`, as botocore's session
@@ -14,6 +15,8 @@ struct RoleSessionSettings: Sendable {
     var processTimeout: Duration
     /// Whether such a `credential_process` runs in a process group of its own.
     var processOwnProcessGroup = false
+    /// How retries of STS and such a `credential_process`'s timeout are waited.
+    var sleep: Sleep = taskSleep
 
     /// A client for the STS endpoint these settings name.
     func stsClient(source: String) throws(CredentialError) -> STSClient {
@@ -30,7 +33,7 @@ struct RoleSessionSettings: Sendable {
         let endpoint = try STSEndpoint.resolve(
             region: region, profile: settings, profileLabel: "profile \(profile)", endpoints: endpoints,
             environment: environment, source: source)
-        return STSClient(endpoint: endpoint, transport: transport, source: source, now: now)
+        return STSClient(endpoint: endpoint, transport: transport, source: source, now: now, sleep: sleep)
     }
 
     /// botocore's session name when none is configured: `botocore-session-<epoch seconds>`.

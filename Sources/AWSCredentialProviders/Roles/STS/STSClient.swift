@@ -2,6 +2,7 @@ import AWSCore
 import AWSSigning
 import AsyncHTTPClient
 import Foundation
+import Model
 import NIOCore
 import NIOHTTP1
 
@@ -18,12 +19,17 @@ struct STSClient: Sendable {
     /// The source a failure is reported for.
     let source: String
     private let retries = StandardRetryStrategy()
+    private let sleep: Sleep
 
-    init(endpoint: STSEndpoint, transport: HTTPTransport, source: String, now: @escaping @Sendable () -> Date = { Date() }) {
+    init(
+        endpoint: STSEndpoint, transport: HTTPTransport, source: String, now: @escaping @Sendable () -> Date = { Date() },
+        sleep: @escaping Sleep = taskSleep
+    ) {
         self.endpoint = endpoint
         self.transport = transport
         self.source = source
         self.now = now
+        self.sleep = sleep
     }
 
     /// What a role is assumed with, besides the role.
@@ -79,7 +85,7 @@ struct STSClient: Sendable {
             }
             switch retries.decision(after: failure, state: &state) {
             case .retry(let delay):
-                do { try await Task.sleep(for: delay) } catch { throw detail }
+                do { try await sleep(delay) } catch { throw detail }
             case .giveUp:
                 throw detail
             }
