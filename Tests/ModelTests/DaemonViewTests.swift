@@ -14,7 +14,7 @@ struct DaemonViewTests {
             pools: [
                 PoolView(
                     id: Fixture.poolID, name: "game-prod", region: "us-east-1", status: .failed, runStartTime: Fixture.at(10),
-                    runCompleteTime: Fixture.at(40), lastSuccessfulPoll: Fixture.at(60),
+                    runCompleteTime: Fixture.at(40), runFailureMessage: "access denied to the stream", lastSuccessfulPoll: Fixture.at(60),
                     lastError: PoolView.LastError(code: "ThrottlingException", message: "Rate exceeded", kind: .throttled, since: Fixture.at(70),
                                                   consecutiveFailures: 4, reported: true),
                     nextPoll: Fixture.at(126)),
@@ -32,7 +32,10 @@ struct DaemonViewTests {
         let object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
         #expect(object["format"] as? Int == DaemonView.currentFormat)
         let pools = try #require(object["pools"] as? [[String: Any]])
-        let keys: Set = ["id", "name", "region", "status", "runStartTime", "runCompleteTime", "lastSuccessfulPoll", "lastError", "nextPoll", "polling"]
+        let keys: Set = [
+            "id", "name", "region", "status", "runStartTime", "runCompleteTime", "runFailureMessage", "lastSuccessfulPoll", "lastError",
+            "nextPoll", "polling",
+        ]
         #expect(Set(pools[0].keys) == keys)
         #expect(Set(pools[1].keys) == keys, "unknown values are null, not left out")
         #expect(pools[1]["status"] is NSNull)
@@ -113,9 +116,10 @@ struct DaemonViewTests {
         #expect(lines[0] == "The daemon is running (pid 4321, version 0.2.0+g1a2b3c4, started 2027-01-15T08:00:00Z). "
             + "This view is from 2027-01-15T08:01:40Z (12s ago); the daemon rewrites it every 30s and soon after a change.")
         #expect(lines[1].hasPrefix("POOL "))
-        #expect(lines[1].hasSuffix("NEXT POLL    LAST ERROR"))
+        #expect(lines[1].contains("NEXT POLL    LAST ERROR"))
+        #expect(lines[1].hasSuffix("FAILURE MESSAGE"))
         #expect(lines[2].hasPrefix("\(Fixture.poolID)  game-prod  FAILED   2027-01-15T08:00:10Z  2027-01-15T08:00:40Z  52s ago    in 14s       "))
-        #expect(lines[2].hasSuffix("ThrottlingException: Rate exceeded (4 in a row since 2027-01-15T08:01:10Z)"))
+        #expect(lines[2].hasSuffix("ThrottlingException: Rate exceeded (4 in a row since 2027-01-15T08:01:10Z)  access denied to the stream"))
         #expect(lines[3].hasPrefix("\(Self.other)  -          UNKNOWN  -                     -                     never      polling now  -"))
         #expect(lines.count == 4)
     }

@@ -243,6 +243,22 @@ struct PoolStateMachineTests {
             + "(started 2027-01-15T08:00:00Z): Kinesis stream 'x' does not exist")
     }
 
+    /// daemon-status shows the FAILED run's message: the state keeps it (on one line) until the
+    /// next run starts.
+    @Test func theStateKeepsAFailedRunsMessageUntilTheNextRun() {
+        var machine = PoolStateMachine(pool: Fixture.pool())
+        _ = machine.observe(BulkPublishDetails(status: .inProgress, startTime: Fixture.at(0)), at: Fixture.at(30))
+        #expect(machine.state.run?.failureMessage == nil)
+        _ = machine.observe(
+            BulkPublishDetails(status: .failed, startTime: Fixture.at(0), completeTime: Fixture.at(60), failureMessage: "stream\ngone"),
+            at: Fixture.at(90))
+        #expect(machine.state.run?.failureMessage == "stream gone")
+        _ = machine.observe(BulkPublishDetails(status: .failed, startTime: Fixture.at(0), completeTime: Fixture.at(60)), at: Fixture.at(120))
+        #expect(machine.state.run?.failureMessage == "stream gone", "an answer without the message keeps the one seen")
+        _ = machine.observe(BulkPublishDetails(status: .inProgress, startTime: Fixture.at(300)), at: Fixture.at(330))
+        #expect(machine.state.run?.failureMessage == nil)
+    }
+
     @Test func pollErrorEventsCarryTheCodeAndTheOutage() throws {
         var machine = PoolStateMachine(pool: Fixture.pool())
         let failing = try #require(machine.observe(

@@ -9,7 +9,7 @@ struct PoolStateTests {
             lastObservedAt: Fixture.at(10),
             run: RunRecord(
                 startTime: Fixture.at(0), firstSeenAt: Fixture.at(5), status: .inProgress, completeTime: nil,
-                reported: [.started, .stalled, .anomaly(.outcomeChanged), .unrecognized("PAUSED"), .finished(.failed)]
+                failureMessage: "stream gone", reported: [.started, .stalled, .anomaly(.outcomeChanged), .unrecognized("PAUSED"), .finished(.failed)]
             ),
             failure: FailureRecord(since: Fixture.at(7), kind: .throttled, code: "ThrottlingException", message: "slow down", consecutiveFailures: 4, reported: true)
         )
@@ -26,6 +26,14 @@ struct PoolStateTests {
         } throws: { error in
             String(describing: error).contains("state version \(version) is not supported")
         }
+    }
+
+    /// State saved before the run's failure message was kept reads as having none.
+    @Test func aRunSavedWithoutItsFailureMessageStillReads() throws {
+        let json = #"{"version": 1, "run": {"firstSeenAt": 0, "status": "FAILED", "reported": []}}"#
+        let state = try JSONDecoder().decode(PoolState.self, from: Data(json.utf8))
+        #expect(state.run?.status == .failed)
+        #expect(state.run?.failureMessage == nil)
     }
 
     @Test func aStateWithoutVersionIsRefused() {

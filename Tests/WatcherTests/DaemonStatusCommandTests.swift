@@ -43,7 +43,8 @@ struct DaemonStatusCommandTests {
         #expect(lines.first?.hasPrefix("The daemon is running (pid \(daemon.pid), version ") == true, "\(text)")
         let orders = try #require(lines.first { $0.hasPrefix(Self.failing.rawValue) }, "\(text)")
         #expect(orders.contains(" orders ") && orders.contains(" FAILED ") && orders.contains(service.time(0)), "\(orders)")
-        #expect((orders.contains(" ago ") || orders.contains(" just now ")) && orders.hasSuffix(" -"), "a last poll, no error: \(orders)")
+        #expect((orders.contains(" ago ") || orders.contains(" just now ")) && orders.contains(" -  ") && orders.hasSuffix("  stream gone"),
+                "a last poll, no error, the run's failure message: \(orders)")
         #expect(orders.firstMatch(of: /\s(in [0-9]+s|due now|polling now)\s/) != nil, "a next poll: \(orders)")
         let audit = try #require(lines.first { $0.hasPrefix(Self.refused.rawValue) }, "\(text)")
         #expect(audit.contains(" audit ") && audit.contains(" UNKNOWN ") && audit.contains(" never "), "\(audit)")
@@ -59,6 +60,8 @@ struct DaemonStatusCommandTests {
         #expect(pools.map { $0["id"] as? String } == [Self.failing.rawValue, Self.refused.rawValue], "the configuration's order")
         #expect(pools[0]["status"] as? String == "FAILED")
         #expect(pools[0]["runCompleteTime"] as? String == service.time(1))
+        #expect(pools[0]["runFailureMessage"] as? String == "stream gone")
+        #expect(pools[1]["runFailureMessage"] is NSNull)
         #expect(pools[0]["nextPoll"] is String || pools[0]["polling"] as? Bool == true, "\(pools[0])")
         #expect((pools[1]["lastError"] as? [String: Any])?["code"] as? String == "NotAuthorizedException", "\(pools[1])")
         #expect(service.simulator.requestLog.recent.count - requestsBefore < 60, "daemon-status called AWS: only the daemon's polls may come")

@@ -86,7 +86,7 @@ public struct DaemonViewReport: Sendable {
     /// The summary, then a table of the pools (when there is a view).
     public func text() -> String {
         guard let view else { return summary }
-        var table = TextTable(headers: ["POOL", "NAME", "STATUS", "RUN STARTED", "RUN ENDED", "LAST POLL", "NEXT POLL", "LAST ERROR"])
+        var table = TextTable(headers: ["POOL", "NAME", "STATUS", "RUN STARTED", "RUN ENDED", "LAST POLL", "NEXT POLL", "LAST ERROR", "FAILURE MESSAGE"])
         for pool in view.pools {
             table.append([
                 pool.id.rawValue,
@@ -97,6 +97,8 @@ public struct DaemonViewReport: Sendable {
                 pool.lastSuccessfulPoll.map { Self.ago(now.timeIntervalSince($0)) } ?? "never",
                 nextPoll(pool),
                 pool.lastError.map(Self.describe) ?? "-",
+                // Cut for the table; --json has it whole.
+                pool.runFailureMessage.map { OneLineText.sanitize($0, maximumBytes: 120) } ?? "",
             ])
         }
         let pools = view.pools.isEmpty ? "\nThe daemon watches no pool." : "\n" + table.render()

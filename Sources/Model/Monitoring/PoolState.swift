@@ -59,14 +59,21 @@ public struct RunRecord: Sendable, Equatable, Codable {
     public var firstSeenAt: Date
     public var status: BulkPublishStatus
     public var completeTime: Date?
+    /// The service's `FailureMessage` of a FAILED run, for `daemon-status` (the journal has it
+    /// in the `failed` event); absent in state saved by versions before it was kept.
+    public var failureMessage: String?
     /// The milestones already reported, so none is reported twice.
     public var reported: Set<Milestone>
 
-    public init(startTime: Date?, firstSeenAt: Date, status: BulkPublishStatus, completeTime: Date? = nil, reported: Set<Milestone> = []) {
+    public init(
+        startTime: Date?, firstSeenAt: Date, status: BulkPublishStatus, completeTime: Date? = nil, failureMessage: String? = nil,
+        reported: Set<Milestone> = []
+    ) {
         self.startTime = startTime
         self.firstSeenAt = firstSeenAt
         self.status = status
         self.completeTime = completeTime
+        self.failureMessage = failureMessage
         self.reported = reported
     }
 }

@@ -183,6 +183,11 @@ public struct PoolStateMachine: Sendable {
         // An unknown status says nothing about the run's outcome; keep the last known one.
         if case .unrecognized = status {} else { run.status = status }
         run.completeTime = details.completeTime ?? run.completeTime
+        switch status {
+        case .failed: run.failureMessage = details.failureMessage.map(Self.keptFailureMessage) ?? run.failureMessage
+        case .unrecognized: break
+        case .notStarted, .inProgress, .succeeded: run.failureMessage = nil
+        }
         state.run = run
         return events
     }
@@ -231,6 +236,12 @@ public struct PoolStateMachine: Sendable {
     }
 
     /// Milliseconds since the epoch: exact enough to tell runs apart, and stable in JSON.
+    /// A run's failure message as the state keeps it: one line, at most 1 KiB (the event
+    /// carries it whole).
+    private static func keptFailureMessage(_ message: String) -> String {
+        OneLineText.sanitize(message, maximumBytes: 1_024)
+    }
+
     /// The time from `start` to `end` on the wall clock, as the service's timestamps give it.
     private static func span(from start: Date, to end: Date) -> Duration {
         .seconds(clamping: end.timeIntervalSince(start))

@@ -17,6 +17,8 @@ public struct PoolView: Sendable, Equatable, Codable {
     @ExplicitNull public var runStartTime: Date?
     /// `BulkPublishCompleteTime` of the latest run seen, once it finished.
     @ExplicitNull public var runCompleteTime: Date?
+    /// The FAILED run's `FailureMessage`, on one line (at most 1 KiB).
+    @ExplicitNull public var runFailureMessage: String?
     /// When a poll of the pool last succeeded.
     @ExplicitNull public var lastSuccessfulPoll: Date?
     /// The error polling is in; `nil` while polls succeed.
@@ -54,7 +56,7 @@ public struct PoolView: Sendable, Equatable, Codable {
 
     public init(
         id: IdentityPoolID, name: String? = nil, region: String, status: BulkPublishStatus? = nil, runStartTime: Date? = nil,
-        runCompleteTime: Date? = nil, lastSuccessfulPoll: Date? = nil, lastError: LastError? = nil, nextPoll: Date? = nil,
+        runCompleteTime: Date? = nil, runFailureMessage: String? = nil, lastSuccessfulPoll: Date? = nil, lastError: LastError? = nil, nextPoll: Date? = nil,
         polling: Bool = false
     ) {
         self.id = id
@@ -63,6 +65,7 @@ public struct PoolView: Sendable, Equatable, Codable {
         self.status = status
         self.runStartTime = runStartTime
         self.runCompleteTime = runCompleteTime
+        self.runFailureMessage = runFailureMessage
         self.lastSuccessfulPoll = lastSuccessfulPoll
         self.lastError = lastError
         self.nextPoll = nextPoll
@@ -73,7 +76,7 @@ public struct PoolView: Sendable, Equatable, Codable {
     public init(pool: WatchedPool, state: PoolState, nextPoll: Date?, polling: Bool) {
         self.init(
             id: pool.id, name: pool.name, region: pool.region, status: state.lastStatus,
-            runStartTime: state.run?.startTime, runCompleteTime: state.run?.completeTime,
+            runStartTime: state.run?.startTime, runCompleteTime: state.run?.completeTime, runFailureMessage: state.run?.failureMessage,
             lastSuccessfulPoll: state.lastObservedAt,
             lastError: state.failure.map {
                 LastError(code: $0.code, message: $0.message, kind: $0.kind, since: $0.since, consecutiveFailures: $0.consecutiveFailures, reported: $0.reported)
