@@ -88,7 +88,7 @@ struct HookDeliveryTests {
 
         /// Waits until `count` runs are recorded, or 30 seconds pass.
         func waitForRuns(_ count: Int) async -> Bool {
-            await HookDeliveryTests.eventually(within: .seconds(30)) { recordedRuns().count >= count }
+            await eventually(within: .seconds(30), checkingEvery: .milliseconds(50)) { recordedRuns().count >= count }
         }
 
         var spooled: [String] {
@@ -104,17 +104,6 @@ struct HookDeliveryTests {
             let failed = await daemon.wait(timeout: .seconds(20)) { $0.isComplete || $0.stderr.contains("(hooked) IN_PROGRESS -> FAILED") }
             #expect(failed?.isComplete == false, "\(daemon.output)")
         }
-    }
-
-    /// Whether `condition` holds before `deadline` passes, looked at every 50 ms.
-    private static func eventually(within deadline: Duration, _ condition: () -> Bool) async -> Bool {
-        let clock = ContinuousClock()
-        let end = clock.now.advanced(by: deadline)
-        while clock.now < end {
-            if condition() { return true }
-            try? await Task.sleep(for: .milliseconds(50))
-        }
-        return condition()
     }
 
     /// `NAME=value` lines of a recorded run, and its stdin.
@@ -142,7 +131,7 @@ struct HookDeliveryTests {
         // A few more polls of the finished pool: none may run the hook again.
         let pool = rig.pool
         let pollsBefore = service.answers(200, for: pool)
-        #expect(await Self.eventually(within: .seconds(20)) { service.answers(200, for: pool) >= pollsBefore + 3 })
+        #expect(await eventually(within: .seconds(20), checkingEvery: .milliseconds(50)) { service.answers(200, for: pool) >= pollsBefore + 3 })
         daemon.send(SIGTERM)
         let output = await daemon.finish(timeout: .seconds(15))
         #expect(output.status == 0, "\(output)")

@@ -7,6 +7,7 @@ import Foundation
 import Model
 import Simulator
 import NetworkTestSupport
+import ProcessSupport
 import Testing
 
 /// The client against the simulator over real loopback HTTP: every error class, retries, the
@@ -59,7 +60,7 @@ struct CognitoSyncClientTests {
                     }
                     while answered < round * 12 {
                         let inFlight = min(limit, round * 12 - answered)
-                        let arrived = await Self.waitFor(within: .seconds(20)) { harness.simulator.requestLog.total >= answered + inFlight }
+                        let arrived = await eventually(within: .seconds(20)) { harness.simulator.requestLog.total >= answered + inFlight }
                         try #require(arrived, "\(inFlight) calls in flight expected, \(harness.simulator.requestLog.total - answered) arrived")
                         #expect(harness.simulator.requestLog.total == answered + inFlight, "no more than \(limit) at once")
                         answered += inFlight
@@ -71,17 +72,6 @@ struct CognitoSyncClientTests {
             #expect(harness.simulator.requestLog.total == 24)
             #expect(harness.server.connectionsAccepted == limit, "one connection per call in flight, up to \(limit), kept for the second round")
         }
-    }
-
-    /// Waits for a condition another task or process brings about, checking every few
-    /// milliseconds; false when `within` passes first.
-    static func waitFor(within limit: Duration, _ condition: () -> Bool) async -> Bool {
-        let deadline = ContinuousClock.now + limit
-        while ContinuousClock.now < deadline {
-            if condition() { return true }
-            try? await Task.sleep(for: .milliseconds(5))
-        }
-        return condition()
     }
 
     /// Each fault, the error code the client ends with, how it is classified, and how many

@@ -2,6 +2,7 @@ import DaemonTestSupport
 import Daemon
 import Foundation
 import Model
+import ProcessSupport
 import Synchronization
 import Testing
 
@@ -98,13 +99,9 @@ final class GatedFetcher: DetailsFetcher {
     /// Suspends until `count` polls are held at the gate; a test whose polls never come fails
     /// after `limit` instead of hanging the suite.
     func waitForPolls(_ count: Int, within limit: Duration = .seconds(60), sourceLocation: SourceLocation = #_sourceLocation) async {
-        let deadline = ContinuousClock.now + limit
-        while waitingCount < count {
-            guard ContinuousClock.now < deadline else {
-                Issue.record("\(waitingCount) of \(count) polls reached the gate within \(limit)", sourceLocation: sourceLocation)
-                return
-            }
-            try? await Task.sleep(for: .milliseconds(1))
+        guard await eventually(within: limit, checkingEvery: .milliseconds(1), { waitingCount >= count }) else {
+            Issue.record("\(waitingCount) of \(count) polls reached the gate within \(limit)", sourceLocation: sourceLocation)
+            return
         }
     }
 }
