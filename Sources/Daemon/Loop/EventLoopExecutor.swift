@@ -7,9 +7,9 @@ public import NIOCore
 /// decoded and run through the state machine, all on the event loop, with no hand-off to another
 /// thread and back (which cost more than the rest of a poll together; see BENCHMARKS.md).
 ///
-/// Everything the loop does is then on the event loop, so it must not block it for long: the
-/// only blocking call is the state store's write of a pool whose state changed (a small file
-/// and an fsync), which happens once per change, not per poll.
+/// Everything the loop does is then on the event loop, so it must not block it: the one blocking
+/// work of a poll, reporting its events and saving a changed state (a small file and an fsync),
+/// runs on the ``FileWorker``'s queue instead, once per change, not per poll.
 public final class EventLoopExecutor: LoopExecutor {
     public let eventLoop: any EventLoop
 

@@ -59,7 +59,7 @@ public actor WatchLoop {
         self.logger = logger
         let health = Health(
             watchdogInterval: notifier.watchdogInterval,
-            longestLegitimatePoll: longestLegitimatePoll ?? PollBudget.longestLegitimatePoll(requestTimeout: configuration.limits.requestTimeout))
+            longestLegitimatePoll: Self.pollBudget(longestLegitimatePoll, configuration))
         core = LoopStateMachine(
             settings: LoopStateMachine.Settings(configuration, baseline: baseline, collectsMetrics: metrics != nil), health: health, random: random)
     }
@@ -96,8 +96,7 @@ public actor WatchLoop {
             let store = self.store
             saved = await files.run { store.loadAll().states }
         }
-        core.setLongestLegitimatePoll(
-            longestLegitimatePoll ?? PollBudget.longestLegitimatePoll(requestTimeout: new.limits.requestTimeout))
+        core.setLongestLegitimatePoll(Self.pollBudget(longestLegitimatePoll, new))
         configuration = new
         perform(core.reload(new, restored: saved, newClient: newFetcher != nil, now: scheduler.now()))
     }
@@ -136,6 +135,12 @@ public actor WatchLoop {
     /// file: its state, and its next poll on the wall clock (or that one is under way).
     public func snapshot() -> [PoolView] {
         core.poolViews(order: configuration.pools, now: scheduler.now(), wallNow: scheduler.wallNow())
+    }
+
+    /// The longest legitimate poll given, else the one `configuration`'s request timeout makes
+    /// with the default retry settings.
+    private static func pollBudget(_ given: Duration?, _ configuration: WatcherConfiguration) -> Duration {
+        given ?? PollBudget.longestLegitimatePoll(requestTimeout: configuration.limits.requestTimeout)
     }
 
     // MARK: - Carrying out the decisions
