@@ -77,22 +77,11 @@ public enum AtomicFile {
         defer { close(descriptor) }
         // open(2) applies the umask (the unit's is 0077); a file meant for a group needs fchmod.
         guard fchmod(descriptor, permissions) == 0 else { throw Failure(step: .write, path: path, reason: errnoText()) }
-        let written = data.withUnsafeBytes { buffer -> Int in
-            var offset = 0
-            while offset < buffer.count {
-                let result = write(descriptor, buffer.baseAddress.map { $0 + offset }, buffer.count - offset)
-                if result < 0 {
-                    if errno == EINTR { continue }
-                    return -1
-                }
-                offset += result
-            }
-            return offset
-        }
-        guard written == data.count, !synced || fsync(descriptor) == 0 else {
-            let failure = Failure(step: .write, path: path, reason: errnoText())
+        var code = data.withUnsafeBytes { writeAll($0, to: descriptor) }
+        if code == nil, synced, fsync(descriptor) != 0 { code = errno }
+        if let code {
             unlink(path)
-            throw failure
+            throw Failure(step: .write, path: path, reason: String(cString: strerror(code)))
         }
     }
 

@@ -1,3 +1,4 @@
+import AtomicFile
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -59,7 +60,8 @@ public struct StderrEventSink: EventSink {
     }
 }
 
-/// Writes all of a string to a file descriptor, retrying partial writes and `EINTR`.
+/// Writes all of a string to a file descriptor (see `AtomicFile.writeAll`), with an error that
+/// says it was standard error.
 private enum FileDescriptorWriter {
     /// The errno of a failed `write(2)`.
     struct WriteError: Error, Sendable, Equatable, CustomStringConvertible {
@@ -68,19 +70,8 @@ private enum FileDescriptorWriter {
     }
 
     static func writeAll(_ text: String, to descriptor: Int32) throws(WriteError) {
-        var bytes = Array(text.utf8)
-        var offset = 0
-        while offset < bytes.count {
-            let written = bytes.withUnsafeMutableBytes { buffer -> Int in
-                guard let base = buffer.baseAddress else { return 0 }
-                return write(descriptor, base + offset, buffer.count - offset)
-            }
-            if written < 0 {
-                let code = errno
-                if code == EINTR { continue }
-                throw WriteError(errno: code)
-            }
-            offset += written
+        if let code = Array(text.utf8).withUnsafeBytes({ AtomicFile.writeAll($0, to: descriptor) }) {
+            throw WriteError(errno: code)
         }
     }
 }
