@@ -300,6 +300,7 @@ let package = Package(
                 "Simulator",
                 "Model",
                 "NetworkTestSupport",
+                "ProcessSupport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]

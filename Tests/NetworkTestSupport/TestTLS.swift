@@ -85,3 +85,22 @@ extension HTTPTransport {
     /// without caring about its settings (credential endpoints on loopback).
     public static let shared = HTTPTransport()
 }
+
+extension HTTPTransport {
+    /// Runs `body` with a transport on `settings`, and shuts it down however `body` ends: a
+    /// transport released without a shutdown stops the test process (the HTTP client insists in
+    /// debug builds), so one failing test would take every other with it.
+    public static func with<T>(
+        settings: NetworkSettings = .direct, _ body: (HTTPTransport) async throws -> T
+    ) async throws -> T {
+        let transport = HTTPTransport(settings: settings)
+        let outcome: Result<T, any Error>
+        do {
+            outcome = .success(try await body(transport))
+        } catch {
+            outcome = .failure(error)
+        }
+        await transport.shutdown()
+        return try outcome.get()
+    }
+}

@@ -66,20 +66,15 @@ public final class NotifySocket: Sendable {
     /// as one of its lines; every datagram received up to it, or nil if none came within
     /// `timeout` (a bound on the wait, not a delay anything relies on).
     public func receive(untilLine line: String, timeout: Duration) async -> [String]? {
-        await withCheckedContinuation { continuation in
-            Thread.detachNewThread {
-                let deadline = ContinuousClock.now + timeout
-                var received: [String] = []
-                while ContinuousClock.now < deadline {
-                    guard let datagram = self.receive() else { continue }
-                    received.append(datagram)
-                    if datagram.split(separator: "\n").contains(Substring(line)) {
-                        continuation.resume(returning: received)
-                        return
-                    }
-                }
-                continuation.resume(returning: nil)
+        await onOwnThread {
+            let deadline = ContinuousClock.now + timeout
+            var received: [String] = []
+            while ContinuousClock.now < deadline {
+                guard let datagram = self.receive() else { continue }
+                received.append(datagram)
+                if datagram.split(separator: "\n").contains(Substring(line)) { return received }
             }
+            return nil
         }
     }
 }

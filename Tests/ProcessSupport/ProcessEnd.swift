@@ -13,9 +13,7 @@ public enum ProcessEnd {
     /// Waits up to `timeout` for `pid` to exit (a bound should it never do so); true once it has,
     /// or if no such process is left.
     public static func wait(for pid: pid_t, timeout: Duration) async -> Bool {
-        await withCheckedContinuation { continuation in
-            Thread.detachNewThread { continuation.resume(returning: waitBlocking(for: pid, timeout: timeout)) }
-        }
+        await onOwnThread { waitBlocking(for: pid, timeout: timeout) }
     }
 
     /// Gone, or a zombie waiting to be reaped: either way no longer running. (A helper killed

@@ -50,7 +50,7 @@ public final class StartSignal: Sendable {
     /// The first line a writer sends, or nil if none comes within `timeout` (a bound on the
     /// wait should the script never start, not a delay anything relies on).
     public func firstLine(timeout: Duration) async -> String? {
-        await onThread { [descriptor] in
+        await onOwnThread { [descriptor] in
             var received: [UInt8] = []
             let ended = Self.read(descriptor, until: .now + timeout) { chunk in
                 received += chunk
@@ -65,7 +65,7 @@ public final class StartSignal: Sendable {
     /// script that keeps it open means: it and every child that inherited it have exited.
     /// False if that does not happen within `timeout`.
     public func waitForAllWritersToExit(timeout: Duration) async -> Bool {
-        await onThread { [descriptor] in
+        await onOwnThread { [descriptor] in
             Self.read(descriptor, until: .now + timeout) { _ in false } == .endOfFile
         }
     }
@@ -87,13 +87,6 @@ public final class StartSignal: Sendable {
             return .endOfFile
         }
         return nil
-    }
-
-    /// Runs blocking `work` on a thread of its own, not on one of Swift's shared threads.
-    private func onThread<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
-        await withCheckedContinuation { continuation in
-            Thread.detachNewThread { continuation.resume(returning: work()) }
-        }
     }
 }
 

@@ -8,8 +8,8 @@ import Testing
 struct DeployTests {
     static let root = PrivateJournalTests.packageRoot
 
-    @Test func unitPassesVerifyAndSecurityChecks() throws {
-        let result = try Subprocess.run(Self.root.appendingPathComponent("scripts/check-unit").path, [])
+    @Test func unitPassesVerifyAndSecurityChecks() async throws {
+        let result = try await Subprocess.run(Self.root.appendingPathComponent("scripts/check-unit").path, [])
         #expect(result.status == 0, "\(result.output)")
         #expect(result.output.contains("ok: systemd-analyze security exposure"))
         #expect(result.output.contains("ok: the message catalog compiles (8 entries)"))
@@ -25,7 +25,7 @@ struct DeployTests {
 
     /// The daemon's view for daemon-status: the runtime directory the command reads, readable by
     /// the admin group the package makes, and at no cost in exposure.
-    @Test func theUnitLetsTheAdminGroupReadTheDaemonsView() throws {
+    @Test func theUnitLetsTheAdminGroupReadTheDaemonsView() async throws {
         let unitFile = Self.root.appendingPathComponent("deploy/systemd/cognito-sync-watcher.service")
         let unit = try String(contentsOf: unitFile, encoding: .utf8)
         let lines = unit.split(separator: "\n").map(String.init)
@@ -51,13 +51,13 @@ struct DeployTests {
         let without = scratch.appendingPathComponent("without-view.service")
         try lines.filter { !$0.hasPrefix("Group=") && !$0.hasPrefix("RuntimeDirectory") }.joined(separator: "\n")
             .write(to: without, atomically: true, encoding: .utf8)
-        func exposure(_ file: URL) throws -> String? {
-            let result = try Subprocess.run("/usr/bin/env", ["systemd-analyze", "security", "--offline=yes", "--no-pager", file.path])
+        func exposure(_ file: URL) async throws -> String? {
+            let result = try await Subprocess.run("/usr/bin/env", ["systemd-analyze", "security", "--offline=yes", "--no-pager", file.path])
             return result.output.firstMatch(of: /Overall exposure level for [^:]*: ([0-9.]+)/).map { String($0.1) }
         }
-        let with = try exposure(unitFile)
+        let with = try await exposure(unitFile)
         #expect(with != nil)
-        #expect(with == (try exposure(without)))
+        #expect(with == (try await exposure(without)))
     }
 
     @Test func catalogExplainsEveryMessageID() throws {
@@ -77,11 +77,11 @@ struct DeployTests {
         #expect(script.contains("IDENTIFIER = \"\(EventJournalEntry.syslogIdentifier)\"\n"))
     }
 
-    @Test func installsIntoADestdir() throws {
+    @Test func installsIntoADestdir() async throws {
         let destdir = FileManager.default.temporaryDirectory.appendingPathComponent("install-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: destdir) }
         let install = Self.root.appendingPathComponent("scripts/install").path
-        let first = try Subprocess.run(install, ["--destdir", destdir.path, "--binary", "/bin/true", "--no-reload"])
+        let first = try await Subprocess.run(install, ["--destdir", destdir.path, "--binary", "/bin/true", "--no-reload"])
         try #require(first.status == 0, "\(first.output)")
 
         func path(_ file: String) -> String { destdir.path + file }
@@ -104,23 +104,23 @@ struct DeployTests {
         ))
 
         // journalctl --update-catalog ran against the destdir: its database lists every id.
-        let listed = try Journalctl.text(["--root=\(destdir.path)", "--list-catalog"])
+        let listed = try await Journalctl.text(["--root=\(destdir.path)", "--list-catalog"])
         for kind in WatchEvent.Kind.allCases {
             #expect(listed.contains(JournalMessageID.id(for: kind) + " cognito-sync-watcher: "), "\(kind)")
         }
 
         // A second install keeps the operator's configuration.
         try "{\"pools\": []}".write(toFile: path("/etc/cognito-sync-watcher/config.json"), atomically: true, encoding: .utf8)
-        let second = try Subprocess.run(install, ["--destdir", destdir.path, "--binary", "/bin/true", "--no-reload"])
+        let second = try await Subprocess.run(install, ["--destdir", destdir.path, "--binary", "/bin/true", "--no-reload"])
         try #require(second.status == 0, "\(second.output)")
         #expect(try String(contentsOfFile: path("/etc/cognito-sync-watcher/config.json"), encoding: .utf8) == "{\"pools\": []}")
         #expect(second.output.contains("/etc/cognito-sync-watcher/config.json exists, left as it is"))
     }
 
-    @Test func installFollowsAnotherPrefix() throws {
+    @Test func installFollowsAnotherPrefix() async throws {
         let destdir = FileManager.default.temporaryDirectory.appendingPathComponent("install-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: destdir) }
-        let result = try Subprocess.run(
+        let result = try await Subprocess.run(
             Self.root.appendingPathComponent("scripts/install").path,
             ["--destdir", destdir.path, "--prefix", "/opt/watcher", "--binary", "/bin/true", "--no-reload"]
         )
@@ -134,8 +134,8 @@ struct DeployTests {
         #expect(FileManager.default.isExecutableFile(atPath: destdir.path + "/opt/watcher/bin/cognito-sync-watcher"))
     }
 
-    @Test func installRefusesUnknownOptions() throws {
-        let result = try Subprocess.run(Self.root.appendingPathComponent("scripts/install").path, ["--frobnicate"])
+    @Test func installRefusesUnknownOptions() async throws {
+        let result = try await Subprocess.run(Self.root.appendingPathComponent("scripts/install").path, ["--frobnicate"])
         #expect(result.status == 2)
         #expect(result.output.contains("unknown option '--frobnicate'"))
     }

@@ -28,7 +28,7 @@ struct HookExampleTests {
         try #require(Subprocess.locate(["/usr/bin/curl", "/bin/curl"]) != nil, "the webhook example needs curl")
         let server = try await LoopbackHTTPServer { _ in .ok("ok") }
         let url = server.baseURL + "/services/T000/B000/SECRETTOKEN"
-        let result = try Subprocess.run(Self.hooks.appendingPathComponent("post-webhook").path, [], environment: Self.event(["WEBHOOK_URL": url]))
+        let result = try await Subprocess.run(Self.hooks.appendingPathComponent("post-webhook").path, [], environment: Self.event(["WEBHOOK_URL": url]))
         try await server.shutdown()
         #expect(result.status == 0, "\(result.output)")
         #expect(!result.output.contains("SECRETTOKEN"), "\(result.output)")
@@ -51,23 +51,23 @@ struct HookExampleTests {
         let server = try await LoopbackHTTPServer { _ in .status(.internalServerError) }
         let credentials = try ScratchDirectory()
         try credentials.write(server.baseURL + "/hook?token=SECRETTOKEN\n", to: "webhook-url")
-        let result = try Subprocess.run(
+        let result = try await Subprocess.run(
             Self.hooks.appendingPathComponent("post-webhook").path, [], environment: Self.event(["CREDENTIALS_DIRECTORY": credentials.path]))
         try await server.shutdown()
         #expect(result.status != 0, "a 500 must fail the hook, so it is retried: \(result.output)")
         #expect(server.requests.map { "\($0.method) \($0.uri)" } == ["POST /hook?token=SECRETTOKEN"])
         #expect(!result.output.contains("SECRETTOKEN"), "\(result.output)")
 
-        let none = try Subprocess.run(Self.hooks.appendingPathComponent("post-webhook").path, [], environment: Self.event())
+        let none = try await Subprocess.run(Self.hooks.appendingPathComponent("post-webhook").path, [], environment: Self.event())
         #expect(none.status == 2)
         #expect(none.output.contains("no webhook URL: set WEBHOOK_URL or WEBHOOK_URL_FILE, or load the credential webhook-url"))
     }
 
-    @Test func theMailGoesThroughSendmailWithTheEvent() throws {
+    @Test func theMailGoesThroughSendmailWithTheEvent() async throws {
         let scratch = try ScratchDirectory()
         // A fake sendmail first on PATH: records its arguments and the message.
         try scratch.script("sendmail", "printf '%s\\n' \"$@\" > \"\(scratch.path)/arguments\"\ncat > \"\(scratch.path)/message\"")
-        let result = try Subprocess.run(
+        let result = try await Subprocess.run(
             Self.hooks.appendingPathComponent("send-mail").path, ["oncall@example.com", "data@example.com"],
             environment: Self.event(["PATH": "\(scratch.path):/usr/bin:/bin", "MAIL_FROM": "watcher@example.com"]))
         #expect(result.status == 0, "\(result.output)")
@@ -83,11 +83,11 @@ struct HookExampleTests {
         #expect(body.contains("Failure message: access denied.\n"))
         #expect(body.contains("Event id:        us-east-1:0000aaaa-1111-4222-8333-000000000601/1800000000000/failed\n"))
 
-        let failing = try Subprocess.run(
+        let failing = try await Subprocess.run(
             Self.hooks.appendingPathComponent("send-mail").path, ["oncall@example.com"],
             environment: Self.event(["SENDMAIL": "/bin/false"]))
         #expect(failing.status != 0, "sendmail's failure is the hook's")
-        let noRecipient = try Subprocess.run(Self.hooks.appendingPathComponent("send-mail").path, [], environment: Self.event())
+        let noRecipient = try await Subprocess.run(Self.hooks.appendingPathComponent("send-mail").path, [], environment: Self.event())
         #expect(noRecipient.status == 2)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import ProcessSupport
 import Systemd
 import Testing
 
@@ -25,18 +26,20 @@ struct LogTargetTests {
         #expect(LogTarget.auto.resolved(environment: ["JOURNAL_STREAM": "64769:123456"], standardError: nil) == .stderr)
     }
 
-    @Test func readsTheRealStandardError() throws {
+    @Test func readsTheRealStandardError() async throws {
         // stat(1), run with this process's stderr, reports the device and inode of what its
         // own stderr is (a terminal, a pipe, a file): the same file.
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/stat")
-        process.arguments = ["-L", "-c", "%d:%i", "/proc/self/fd/2"]
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        process.waitUntilExit()
-        let printed = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            .trimmingCharacters(in: .whitespacesAndNewlines)
+        let printed = try await onOwnThread {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/stat")
+            process.arguments = ["-L", "-c", "%d:%i", "/proc/self/fd/2"]
+            let output = Pipe()
+            process.standardOutput = output
+            try process.run()
+            let printed = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            return printed.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
         let identity = try #require(FileIdentity.standardError())
         #expect(printed == "\(identity.device):\(identity.inode)")
         let environment = ["JOURNAL_STREAM": "\(identity.device):\(identity.inode)"]

@@ -20,9 +20,9 @@ struct PackagingTests {
         #expect(newest?.hasPrefix("## \(release) — ") == true, "VERSION says \(release), CHANGELOG.md's newest entry is \(newest ?? "missing")")
     }
 
-    @Test func theDebianChangelogIsMadeFromIt() throws {
+    @Test func theDebianChangelogIsMadeFromIt() async throws {
         let version = try Self.release + "+g1a2b3c4"
-        let result = try Subprocess.run("/usr/bin/env", [
+        let result = try await Subprocess.run("/usr/bin/env", [
             "python3", Self.root.appendingPathComponent("scripts/lib/debian-changelog").path,
             Self.root.appendingPathComponent("CHANGELOG.md").path, version, "Someone <someone@example.org>", "1764935000",
         ])
@@ -37,8 +37,8 @@ struct PackagingTests {
         }
     }
 
-    @Test func aVersionOfAnotherReleaseIsRefused() throws {
-        let result = try Subprocess.run("/usr/bin/env", [
+    @Test func aVersionOfAnotherReleaseIsRefused() async throws {
+        let result = try await Subprocess.run("/usr/bin/env", [
             "python3", Self.root.appendingPathComponent("scripts/lib/debian-changelog").path,
             Self.root.appendingPathComponent("CHANGELOG.md").path, "7.0.0+g1a2b3c4", "Someone <someone@example.org>", "1764935000",
         ])
@@ -47,10 +47,10 @@ struct PackagingTests {
     }
 
     @Test(arguments: ["postinst", "prerm", "postrm"])
-    func maintainerScriptsArePOSIXShell(name: String) throws {
+    func maintainerScriptsArePOSIXShell(name: String) async throws {
         let path = Self.root.appendingPathComponent("deploy/debian/\(name)").path
         #expect(FileManager.default.isExecutableFile(atPath: path))
-        let result = try Subprocess.run("/bin/sh", ["-n", path])
+        let result = try await Subprocess.run("/bin/sh", ["-n", path])
         #expect(result.status == 0, "\(result.output)")
         let script = try String(contentsOfFile: path, encoding: .utf8)
         #expect(script.hasPrefix("#!/bin/sh\n"))
@@ -62,8 +62,8 @@ struct PackagingTests {
         (["--systemd", "new"], "--systemd takes systemd's version number"),
         (["--frobnicate"], "unknown option '--frobnicate'"),
     ])
-    func packageRefusesBadOptions(arguments: [String], message: String) throws {
-        let result = try Subprocess.run(Self.root.appendingPathComponent("scripts/package").path, arguments)
+    func packageRefusesBadOptions(arguments: [String], message: String) async throws {
+        let result = try await Subprocess.run(Self.root.appendingPathComponent("scripts/package").path, arguments)
         #expect(result.status == 2)
         #expect(result.output.contains(message), "\(result.output)")
     }

@@ -27,7 +27,7 @@ struct PrivateJournalTests {
     ] + alertScriptTests
 
     @Test(.enabled(if: !isInsidePrivateJournald))
-    func runsUnderAPrivateJournald() throws {
+    func runsUnderAPrivateJournald() async throws {
         let script = Self.packageRoot.appendingPathComponent("scripts/with-private-journald").path
         let testBinary = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")
         let marks = FileManager.default.temporaryDirectory.appendingPathComponent("journal-tests-\(UUID().uuidString)")
@@ -35,7 +35,7 @@ struct PrivateJournalTests {
         defer { try? FileManager.default.removeItem(at: marks) }
         var environment = ProcessInfo.processInfo.environment
         environment["PRIVATE_JOURNALD_TEST_MARKS"] = marks.path
-        let result = try Subprocess.run(
+        let result = try await Subprocess.run(
             script,
             ["--catalog", Self.catalogPath, "--", testBinary,
              "--testing-library", "swift-testing", "--filter", "InsidePrivateJournald"],
@@ -60,15 +60,15 @@ extension PrivateJournalTests {
     /// journald's socket for a moment.
     @Suite(.serialized, .enabled(if: isInsidePrivateJournald, "needs scripts/with-private-journald"))
     struct InsidePrivateJournald {
-        @Test func eventsRoundTrip() throws {
+        @Test func eventsRoundTrip() async throws {
             let token = UUID().uuidString.lowercased()
             let events = try SampleEvents.all(token: token)
             try JournalEventSink().deliver(events)
-            try Journalctl.sync()
+            try await Journalctl.sync()
 
             let catalog = try CatalogFile(contentsOf: PrivateJournalTests.catalogPath)
             for event in events {
-                let entries = try Journalctl.entries(["EVENT_ID=\(event.identity)"])
+                let entries = try await Journalctl.entries(["EVENT_ID=\(event.identity)"])
                 // A value with newlines must never split an entry or forge a second one.
                 try #require(entries.count == 1, "\(event.kind): \(entries)")
                 let entry = entries[0]
@@ -87,7 +87,7 @@ extension PrivateJournalTests {
                 // journalctl -x shows the catalog entry of the MESSAGE_ID with every @FIELD@ filled in.
                 let id = JournalMessageID.id(for: event.kind)
                 let subject = try #require(catalog.entries[id]?.headers["Subject"], "no catalog entry for \(event.kind)")
-                let explained = try Journalctl.text(["-x", "-o", "short", "EVENT_ID=\(event.identity)"])
+                let explained = try await Journalctl.text(["-x", "-o", "short", "EVENT_ID=\(event.identity)"])
                 #expect(explained.contains("Subject: " + CatalogFile.substitute(subject, entry)), "\(explained)")
                 #expect(explained.contains("Defined-By: cognito-sync-watcher"))
                 // journalctl prints a field the entry lacks as its bare name: every field the
@@ -98,36 +98,36 @@ extension PrivateJournalTests {
                 }
             }
 
-            try checkTheForgeryAttempt(token: token)
-            try checkPriorities(events)
+            try await checkTheForgeryAttempt(token: token)
+            try await checkPriorities(events)
             try PrivateJournalTests.markCompleted()
         }
 
         /// The failure message carries `\nPRIORITY=0\nMESSAGE_ID=…`: the entry keeps its own.
-        private func checkTheForgeryAttempt(token: String) throws {
-            let failed = try Journalctl.entries(["EVENT_KIND=failed", "EVENT_ID=\(SampleEvents.poolIDText)/\(token)/failed"])
+        private func checkTheForgeryAttempt(token: String) async throws {
+            let failed = try await Journalctl.entries(["EVENT_KIND=failed", "EVENT_ID=\(SampleEvents.poolIDText)/\(token)/failed"])
             #expect(failed.count == 1)
             #expect(failed.first?["PRIORITY"] == ["3"])
             #expect(failed.first?["MESSAGE_ID"] == [JournalMessageID.id(for: .failed)])
-            #expect(try Journalctl.entries(["MESSAGE_ID=00000000000000000000000000000001"]).isEmpty)
-            #expect(try Journalctl.entries(["PRIORITY=0"]).isEmpty)
-            let explained = try Journalctl.text(["-x", "-o", "short", "EVENT_KIND=failed"])
+            #expect(try await Journalctl.entries(["MESSAGE_ID=00000000000000000000000000000001"]).isEmpty)
+            #expect(try await Journalctl.entries(["PRIORITY=0"]).isEmpty)
+            let explained = try await Journalctl.text(["-x", "-o", "short", "EVENT_KIND=failed"])
             #expect(explained.contains("The service gave this reason: Stream write failed PRIORITY=0"))
         }
 
         /// `journalctl -p` selects by severity: a FAILED run at err, stalls and errors at warning.
-        private func checkPriorities(_ events: [WatchEvent]) throws {
-            func kinds(atOrAbove priority: String) throws -> Set<String> {
-                Set(try Journalctl.entries(["-p", priority, "SYSLOG_IDENTIFIER=cognito-sync-watcher"])
+        private func checkPriorities(_ events: [WatchEvent]) async throws {
+            func kinds(atOrAbove priority: String) async throws -> Set<String> {
+                Set(try await Journalctl.entries(["-p", priority, "SYSLOG_IDENTIFIER=cognito-sync-watcher"])
                     .compactMap { $0["EVENT_KIND"]?.first })
             }
-            #expect(try kinds(atOrAbove: "err") == ["failed"])
-            #expect(try kinds(atOrAbove: "warning") == ["failed", "stalled", "anomaly", "unrecognizedStatus", "pollFailing"])
-            #expect(try kinds(atOrAbove: "notice") == Set(events.map(\.kind.rawValue)))
+            #expect(try await kinds(atOrAbove: "err") == ["failed"])
+            #expect(try await kinds(atOrAbove: "warning") == ["failed", "stalled", "anomaly", "unrecognizedStatus", "pollFailing"])
+            #expect(try await kinds(atOrAbove: "notice") == Set(events.map(\.kind.rawValue)))
         }
 
         /// swift-log diagnostics through ``JournalLogHandler``.
-        @Test func diagnosticsRoundTrip() throws {
+        @Test func diagnosticsRoundTrip() async throws {
             let token = UUID().uuidString.lowercased()
             var logger = Logger(label: "watcher.test") { JournalLogHandler(label: $0) }
             logger.logLevel = .trace
@@ -136,9 +136,9 @@ extension PrivateJournalTests {
             let line = #line - 1
             logger.debug("routine poll")
             logger.critical("state directory is not writable")
-            try Journalctl.sync()
+            try await Journalctl.sync()
 
-            let entries = try Journalctl.entries(["TEST_TOKEN=\(token)"])
+            let entries = try await Journalctl.entries(["TEST_TOKEN=\(token)"])
             try #require(entries.count == 3, "\(entries)")
             let error = entries[0]
             #expect(error["MESSAGE"] == ["poll failed for pool"])
@@ -156,17 +156,17 @@ extension PrivateJournalTests {
         }
 
         /// Without journald's socket, delivery must fail (libsystemd alone would report success).
-        @Test func deliveryFailsWithoutJournald() throws {
+        @Test func deliveryFailsWithoutJournald() async throws {
             let events = try SampleEvents.all(token: UUID().uuidString)
             // This runs in the private mount namespace: hiding the socket affects nobody else.
             let mountProgram = try #require(Subprocess.locate(["/usr/bin/mount", "/bin/mount"]))
             let umountProgram = try #require(Subprocess.locate(["/usr/bin/umount", "/bin/umount"]))
-            let mount = try Subprocess.run(mountProgram, ["-t", "tmpfs", "tmpfs", "/run/systemd/journal"])
+            let mount = try await Subprocess.run(mountProgram, ["-t", "tmpfs", "tmpfs", "/run/systemd/journal"])
             try #require(mount.status == 0, "\(mount.output)")
-            defer { _ = try? Subprocess.run(umountProgram, ["/run/systemd/journal"]) }
             #expect(throws: JournalError(errno: ENOENT)) {
                 try JournalEventSink().deliver(events)
             }
+            _ = try? await Subprocess.run(umountProgram, ["/run/systemd/journal"])
             try PrivateJournalTests.markCompleted()
         }
     }

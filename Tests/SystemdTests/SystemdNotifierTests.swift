@@ -13,9 +13,9 @@ import Testing
 /// started with the variables libsystemd reads (see ``TestChild``).
 struct SystemdNotifierTests {
     @Test(.enabled(if: TestChild.role == nil))
-    func sendsOneDatagramPerCallToNotifySocket() throws {
+    func sendsOneDatagramPerCallToNotifySocket() async throws {
         let socket = try NotifySocket()
-        let child = try TestChild.run(role: "notify", filter: "InChild/notifies", environment: ["NOTIFY_SOCKET": socket.path])
+        let child = try await TestChild.run(role: "notify", filter: "InChild/notifies", environment: ["NOTIFY_SOCKET": socket.path])
         try #require(child.status == 0 && TestChild.ran(1, in: child.output), "\(child.output)")
         #expect(socket.receive() == "READY=1\nSTATUS=Watching 2 pools: 1 IN_PROGRESS, 1 SUCCEEDED")
         #expect(socket.receive() == "WATCHDOG=1")
@@ -31,8 +31,8 @@ struct SystemdNotifierTests {
     }
 
     @Test(.enabled(if: TestChild.role == nil))
-    func doesNothingWithoutNotifySocket() throws {
-        let child = try TestChild.run(role: "notify", filter: "InChild/notifies", environment: ["NOTIFY_SOCKET": nil])
+    func doesNothingWithoutNotifySocket() async throws {
+        let child = try await TestChild.run(role: "notify", filter: "InChild/notifies", environment: ["NOTIFY_SOCKET": nil])
         #expect(child.status == 0 && TestChild.ran(1, in: child.output), "\(child.output)")
     }
 
@@ -46,8 +46,8 @@ struct SystemdNotifierTests {
         ("0", nil, nil),
         ("soon", nil, nil),
     ] as [(String?, String?, Int64?)])
-    func readsTheWatchdogFromTheEnvironment(usec: String?, pid: String?, expected: Int64?) throws {
-        let child = try TestChild.run(
+    func readsTheWatchdogFromTheEnvironment(usec: String?, pid: String?, expected: Int64?) async throws {
+        let child = try await TestChild.run(
             role: "watchdog", filter: "InChild/readsTheWatchdog",
             environment: [
                 "WATCHDOG_USEC": usec, "WATCHDOG_PID": pid == "child" ? nil : pid,

@@ -26,27 +26,31 @@ public struct ContainerCredentialProvider: CredentialProvider {
     /// Hosts allowed over plain http besides loopback addresses (botocore's list).
     static let allowedHTTPHosts: Set<String> = ["169.254.170.2", "169.254.170.23", "fd00:ec2::23", "localhost"]
     static let attempts = 3
-    static let attemptTimeout: Duration = .seconds(2)
+    public static let attemptTimeout: Duration = .seconds(2)
 
     public let sourceName = "container endpoint"
     private let environment: [String: String]
     private let http: CredentialEndpointHTTP
     private let baseURL: String
+    private let attemptTimeout: Duration
     private let retryDelay: Duration
     private let sleep: Sleep
 
     /// - Parameters:
     ///   - baseURL: what a relative URI is appended to; tests point it at a loopback server.
+    ///   - attemptTimeout: how long one attempt may take (botocore's 2 s).
     ///   - retryDelay: the pause between attempts (botocore's 1 s).
     ///   - sleep: how that pause is waited.
     public init(
         environment: [String: String], transport: HTTPTransport,
-        baseURL: String = ContainerCredentialProvider.defaultBaseURL, retryDelay: Duration = .seconds(1),
+        baseURL: String = ContainerCredentialProvider.defaultBaseURL,
+        attemptTimeout: Duration = ContainerCredentialProvider.attemptTimeout, retryDelay: Duration = .seconds(1),
         sleep: @escaping Sleep = taskSleep
     ) {
         self.environment = environment
         self.http = CredentialEndpointHTTP(transport: transport, proxies: .direct)
         self.baseURL = baseURL
+        self.attemptTimeout = attemptTimeout
         self.retryDelay = retryDelay
         self.sleep = sleep
     }
@@ -62,7 +66,7 @@ public struct ContainerCredentialProvider: CredentialProvider {
             let headers = [("Accept", "application/json")] + (try authorizationHeader().map { [("Authorization", $0)] } ?? [])
             let response: CredentialEndpointHTTP.Response
             do {
-                response = try await http.send(.GET, url, headers: headers, timeout: Self.attemptTimeout)
+                response = try await http.send(.GET, url, headers: headers, timeout: attemptTimeout)
             } catch {
                 lastProblem = "\(SecretLikeText.urlWithoutCredentials(url)) \(error.description)"
                 continue

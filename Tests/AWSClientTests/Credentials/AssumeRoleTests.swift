@@ -336,7 +336,7 @@ struct AssumeRoleTests {
 
             // botocore reads the file as written and takes the same token.
             let environment = ["HOME": rig.environment["HOME"] ?? "", "AWS_CONFIG_FILE": rig.environment["AWS_CONFIG_FILE"] ?? ""]
-            let botocore = try BotocoreOracle.runPerCase(
+            let botocore = try await BotocoreOracle.runPerCase(
                 script: "botocore_network.py", input: [["kind": "ssoToken", "environment": environment, "profile": "sso"]]
             ) { ($0["token"] as? String) ?? ($0["error"] as? String ?? "?") }.get()
             #expect(botocore == [token])

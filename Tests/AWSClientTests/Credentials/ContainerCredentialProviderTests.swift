@@ -11,6 +11,10 @@ import ProcessSupport
 import Synchronization
 
 struct ContainerCredentialProviderTests {
+    /// A time limit per attempt that a machine busy with the rest of the suite still meets (the
+    /// tests count the requests made, and a retry after a slow attempt would add one).
+    static let patient: Duration = .seconds(30)
+
     static let document = """
         {"AccessKeyId": "AKIDTASK", "SecretAccessKey": "secretTask", "Token": "tokenTask",
          "Expiration": "2030-01-02T03:04:05Z", "RoleArn": "arn:aws:iam::123456789012:role/task"}
@@ -20,7 +24,7 @@ struct ContainerCredentialProviderTests {
         let server = try await LoopbackHTTPServer { _ in .ok(Self.document) }
         let provider = ContainerCredentialProvider(
             environment: ["AWS_CONTAINER_CREDENTIALS_RELATIVE_URI": "/v2/credentials/abc?x=1"],
-            transport: .shared, baseURL: server.baseURL)
+            transport: .shared, baseURL: server.baseURL, attemptTimeout: Self.patient)
         let credentials = try await provider.credentials()
         try await server.shutdown()
         #expect(credentials == AWSCredentials(
@@ -39,7 +43,7 @@ struct ContainerCredentialProviderTests {
                 "AWS_CONTAINER_CREDENTIALS_FULL_URI": server.baseURL + "/creds",
                 "AWS_CONTAINER_AUTHORIZATION_TOKEN": "Basic abc",
             ],
-            transport: .shared)
+            transport: .shared, attemptTimeout: Self.patient)
         _ = try await provider.credentials()
         try await server.shutdown()
         #expect(server.requests.map(\.description) == ["GET /creds"])
@@ -56,7 +60,7 @@ struct ContainerCredentialProviderTests {
                 "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE": tokenFile,
                 "AWS_CONTAINER_AUTHORIZATION_TOKEN": "ignored",
             ],
-            transport: .shared)
+            transport: .shared, attemptTimeout: Self.patient)
         _ = try await provider.credentials()
         try directory.write("rotated-token", to: "token")
         _ = try await provider.credentials()
@@ -69,7 +73,7 @@ struct ContainerCredentialProviderTests {
         let tokenFile = try directory.write("token\n", to: "token")
         let provider = ContainerCredentialProvider(
             environment: ["AWS_CONTAINER_CREDENTIALS_FULL_URI": "http://127.0.0.1:1/", "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE": tokenFile],
-            transport: .shared)
+            transport: .shared, attemptTimeout: Self.patient)
         let error = await #expect(throws: CredentialError.self) { try await provider.credentials() }
         #expect(error?.code == .invalidConfiguration)
     }
@@ -83,7 +87,7 @@ struct ContainerCredentialProviderTests {
         let waits = Mutex<[Duration]>([])
         let provider = ContainerCredentialProvider(
             environment: ["AWS_CONTAINER_CREDENTIALS_RELATIVE_URI": "/creds"], transport: .shared,
-            baseURL: server.baseURL, sleep: { duration in waits.withLock { $0.append(duration) } })
+            baseURL: server.baseURL, attemptTimeout: Self.patient, sleep: { duration in waits.withLock { $0.append(duration) } })
         let error = await #expect(throws: CredentialError.self) { try await provider.credentials() }
         try await server.shutdown()
         #expect(server.requests.count == 3)
@@ -99,7 +103,7 @@ struct ContainerCredentialProviderTests {
         }
         let provider = ContainerCredentialProvider(
             environment: ["AWS_CONTAINER_CREDENTIALS_RELATIVE_URI": "/creds"], transport: .shared,
-            baseURL: server.baseURL, retryDelay: .zero)
+            baseURL: server.baseURL, attemptTimeout: Self.patient, retryDelay: .zero)
         #expect(try await provider.credentials().accessKeyID == "AKIDTASK")
         try await server.shutdown()
         #expect(server.requests.count == 2)
@@ -110,7 +114,7 @@ struct ContainerCredentialProviderTests {
             .ok(#"{"AccessKeyId": "A", "SecretAccessKey": "S", "Expiration": "2030-01-02T03:04:05Z"}"#)
         }
         let provider = ContainerCredentialProvider(
-            environment: ["AWS_CONTAINER_CREDENTIALS_RELATIVE_URI": "/creds"], transport: .shared, baseURL: server.baseURL)
+            environment: ["AWS_CONTAINER_CREDENTIALS_RELATIVE_URI": "/creds"], transport: .shared, baseURL: server.baseURL, attemptTimeout: Self.patient)
         let error = await #expect(throws: CredentialError.self) { try await provider.credentials() }
         try await server.shutdown()
         #expect(error?.code == .invalidResponse)
@@ -143,7 +147,7 @@ struct ContainerCredentialProviderTests {
     @Test func relativeURIWinsOverFullURI() throws {
         let provider = ContainerCredentialProvider(
             environment: ["AWS_CONTAINER_CREDENTIALS_RELATIVE_URI": "/rel", "AWS_CONTAINER_CREDENTIALS_FULL_URI": "http://localhost/full"],
-            transport: .shared)
+            transport: .shared, attemptTimeout: Self.patient)
         #expect(try provider.endpointURL() == "http://169.254.170.2/rel")
     }
 }

@@ -90,10 +90,10 @@ struct INIFileTests {
         "[s]\nnested =\n  x = 1\n  y = 2\n",
         "[s]\r\na = 1\r\n",
     ])
-    func agreesWithBotocore(_ text: String) throws {
+    func agreesWithBotocore(_ text: String) async throws {
         let directory = try ScratchDirectory()
         let path = try directory.write(text, to: "config")
-        let expected = try BotocoreConfigParser.rawConfigParse(path)
+        let expected = try await BotocoreConfigParser.rawConfigParse(path)
         let actual: [String: [String: String]]?
         do {
             let file = try INIFile(parsing: text)

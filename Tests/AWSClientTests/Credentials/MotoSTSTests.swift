@@ -3,6 +3,7 @@
 @testable import AWSCredentialProviders
 import AWSSigning
 import Foundation
+import NetworkTestSupport
 import Testing
 import ProcessSupport
 
@@ -16,7 +17,7 @@ struct MotoSTSTests {
         let input = Pipe()
         let port: Int
 
-        init() throws {
+        init() async throws {
             let script = """
                 import sys
                 from moto.server import ThreadedMotoServer
@@ -33,7 +34,10 @@ struct MotoSTSTests {
             process.standardOutput = output
             process.standardError = FileHandle.nullDevice
             try process.run()
-            let line = String(decoding: output.fileHandleForReading.availableData, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            // moto takes seconds to import: its first line is waited for off Swift's pool.
+            let reading = output.fileHandleForReading
+            let line = try await ChildSlots.shared.run { String(decoding: reading.availableData, as: UTF8.self) }
+                .trimmingCharacters(in: .whitespacesAndNewlines)
             guard let port = Int(line) else {
                 process.terminate()
                 throw Failure(description: "moto's server did not start (printed '\(line)'); install it with: pip install \"moto[server]\"")
@@ -41,9 +45,9 @@ struct MotoSTSTests {
             self.port = port
         }
 
+        /// moto stops when its stdin closes; the process reaps it.
         deinit {
             try? input.fileHandleForWriting.close()
-            process.waitUntilExit()
         }
 
         struct Failure: Error, CustomStringConvertible {
@@ -52,7 +56,7 @@ struct MotoSTSTests {
     }
 
     @Test func rolesAreAssumedAndChainedAgainstMoto() async throws {
-        let moto = try Moto()
+        let moto = try await Moto()
         let directory = try ScratchDirectory()
         let environment = [
             "AWS_CONFIG_FILE": try directory.write("""
@@ -71,15 +75,15 @@ struct MotoSTSTests {
             "AWS_ENDPOINT_URL_STS": "http://127.0.0.1:\(moto.port)",
             "AWS_EC2_METADATA_DISABLED": "true",
         ]
-        let transport = HTTPTransport()
-        for profile in ["watcher", "chained"] {
-            let resolved = try await CredentialChain(environment: environment, transport: transport, profile: profile).resolve()
-            #expect(resolved.credentials.accessKeyID.hasPrefix("ASIA"), "\(profile)")
-            #expect(resolved.credentials.sessionToken?.isEmpty == false)
-            let expiration = try #require(resolved.credentials.expiration)
-            #expect(expiration > Date().addingTimeInterval(600) && expiration < Date().addingTimeInterval(48 * 3600), "\(expiration)")
+        try await HTTPTransport.with { transport in
+            for profile in ["watcher", "chained"] {
+                let resolved = try await CredentialChain(environment: environment, transport: transport, profile: profile).resolve()
+                #expect(resolved.credentials.accessKeyID.hasPrefix("ASIA"), "\(profile)")
+                #expect(resolved.credentials.sessionToken?.isEmpty == false)
+                let expiration = try #require(resolved.credentials.expiration)
+                #expect(expiration > Date().addingTimeInterval(600) && expiration < Date().addingTimeInterval(48 * 3600), "\(expiration)")
+            }
         }
-        await transport.shutdown()
         withExtendedLifetime(moto) {}
     }
 }

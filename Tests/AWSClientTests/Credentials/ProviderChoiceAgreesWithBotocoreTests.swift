@@ -65,7 +65,6 @@ struct ProviderChoiceAgreesWithBotocoreTests {
         let quiet = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
         let server = try await SimulatorServer.start(
             simulator: Simulator(scenario: Scenario(pools: []), clock: ManualClock(start: Date()), logger: quiet), tls: TestTLS.server, logger: quiet)
-        let transport = HTTPTransport(settings: TestTLS.network)
         let directory = try ScratchDirectory()
         let token = try directory.write("a-token", to: "token")
         var input: [[String: Any]] = []
@@ -78,14 +77,15 @@ struct ProviderChoiceAgreesWithBotocoreTests {
             environments.append(environment)
             input.append(["kind": "provider", "environment": environment, "profile": testCase.profile ?? NSNull()])
         }
-        let theirs = try BotocoreOracle.runPerCase(script: "botocore_network.py", input: input) { $0["method"] as? String }.get()
-        for (index, testCase) in Self.cases.enumerated() {
-            var environment = environments[index]
-            environment["AWS_ENDPOINT_URL_STS"] = server.endpoint
-            let ours = try await CredentialChain(environment: environment, transport: transport, profile: testCase.profile).resolve()
-            #expect(Self.method(of: ours.sourceName) == theirs[index], "\(testCase): ours \(ours.sourceName), botocore \(theirs[index] ?? "none")")
+        let theirs = try await BotocoreOracle.runPerCase(script: "botocore_network.py", input: input) { $0["method"] as? String }.get()
+        try await HTTPTransport.with(settings: TestTLS.network) { transport in
+            for (index, testCase) in Self.cases.enumerated() {
+                var environment = environments[index]
+                environment["AWS_ENDPOINT_URL_STS"] = server.endpoint
+                let ours = try await CredentialChain(environment: environment, transport: transport, profile: testCase.profile).resolve()
+                #expect(Self.method(of: ours.sourceName) == theirs[index], "\(testCase): ours \(ours.sourceName), botocore \(theirs[index] ?? "none")")
+            }
         }
-        await transport.shutdown()
         try await server.shutdown()
     }
 }

@@ -59,7 +59,7 @@ struct ProfileEndpointsAgreeWithBotocoreTests {
             ["kind": "endpoint", "environment": item.environment, "config": item.config,
              "profile": item.profile as Any? ?? NSNull(), "service": service, "region": item.region]
         }
-        let theirs = try BotocoreOracle.runPerCase(script: "botocore_network.py", input: input) { result in
+        let theirs = try await BotocoreOracle.runPerCase(script: "botocore_network.py", input: input) { result in
             (result["url"] as? String) ?? "error"
         }.get()
         for (item, expected) in zip(Self.cases, theirs) {

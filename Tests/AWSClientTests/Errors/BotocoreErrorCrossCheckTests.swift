@@ -63,25 +63,27 @@ struct BotocoreErrorCrossCheckTests {
         let requestID: String?
     }
 
-    static let oracle: Result<[Parsed], BotocoreOracle.Failure> = {
+    /// Runs the script once, lazily, for every case; the cases wait for it without holding a
+    /// thread.
+    static let oracle = Task {
         let input = cases.map { testCase -> [String: Any] in
             [
                 "status": testCase.status, "headers": testCase.headerPairs.map { [$0.name, $0.value] },
                 "body": testCase.body,
             ]
         }
-        return BotocoreOracle.runPerCase(script: "botocore_parse_error.py", input: input) { entry in
+        return await BotocoreOracle.runPerCase(script: "botocore_parse_error.py", input: input) { entry in
             Parsed(
                 code: entry["code"] as? String,
                 message: entry["message"] as? String,
                 requestID: entry["requestID"] as? String
             )
         }
-    }()
+    }
 
     @Test(arguments: cases)
-    func matchesBotocore(_ testCase: Case) throws {
-        let all = try Self.oracle.get()
+    func matchesBotocore(_ testCase: Case) async throws {
+        let all = try await Self.oracle.value.get()
         let index = try #require(Self.cases.firstIndex(of: testCase))
         let expected = all[index]
         let parsed = RestJSONErrorParser.parse(

@@ -62,7 +62,7 @@ struct ClientSettingsTests {
         #expect(settings.network.trust.certificateCount == 1)
     }
 
-    @Test func environmentBeatsTheProfileAsInBotocore() throws {
+    @Test func environmentBeatsTheProfileAsInBotocore() async throws {
         let files = try Files(config: "[default]\nca_bundle = /from/profile.pem\n[profile other]\nca_bundle = /from/other.pem\n")
         let cases: [[String: Any]] = [
             ["kind": "settings", "environment": files.environment.merging(["AWS_CA_BUNDLE": "/from/env.pem"]) { $1 }, "config": NSNull(), "profile": NSNull()],
@@ -72,7 +72,7 @@ struct ClientSettingsTests {
             entry["config"] = "[default]\nca_bundle = /from/profile.pem\n[profile other]\nca_bundle = /from/other.pem\n"
             return entry
         }
-        let theirs = try BotocoreOracle.runPerCase(script: "botocore_network.py", input: cases) { $0["ca_bundle"] as? String }.get()
+        let theirs = try await BotocoreOracle.runPerCase(script: "botocore_network.py", input: cases) { $0["ca_bundle"] as? String }.get()
         #expect(theirs == ["/from/env.pem", "/from/other.pem"])
         // The same choices here: the paths do not exist, so the errors name what was chosen.
         for (index, aws) in [AWSOptions(), AWSOptions(profile: "other")].enumerated() {
@@ -137,14 +137,14 @@ struct ClientSettingsTests {
 
     /// `AWS_MAX_ATTEMPTS` beats the profile's `max_attempts`, as botocore reads them; modes other
     /// than standard run as standard, with a warning that says so.
-    @Test func retrySettingsAsBotocoreReadsThem() throws {
+    @Test func retrySettingsAsBotocoreReadsThem() async throws {
         let config = "[default]\nmax_attempts = 4\nretry_mode = adaptive\n"
         let files = try Files(config: config)
         let withEnvironment = files.environment.merging(["AWS_MAX_ATTEMPTS": "6", "AWS_RETRY_MODE": "legacy"]) { $1 }
         let cases: [[String: Any]] = [files.environment, withEnvironment].map {
             ["kind": "settings", "environment": $0, "config": config, "profile": NSNull()]
         }
-        let theirs = try BotocoreOracle.runPerCase(script: "botocore_network.py", input: cases) { ($0["max_attempts"] as? Int, $0["retry_mode"] as? String) }.get()
+        let theirs = try await BotocoreOracle.runPerCase(script: "botocore_network.py", input: cases) { ($0["max_attempts"] as? Int, $0["retry_mode"] as? String) }.get()
         let fromProfile = try Self.resolve(files.environment).retry
         let fromEnvironment = try Self.resolve(withEnvironment).retry
         #expect(fromProfile.maxAttempts == theirs[0].0 && fromProfile.requestedMode == theirs[0].1)

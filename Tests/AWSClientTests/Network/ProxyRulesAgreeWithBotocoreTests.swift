@@ -18,9 +18,9 @@ struct ProxyRulesAgreeWithBotocoreTests {
         ("us-east-1.amazonaws.com", "cognito-sync.eu-west-1.amazonaws.com"), ("a.com\n", "a.com"), ("host:", "host:"),
     ]
 
-    @Test func noProxyMatchesAsUrllibMatches() throws {
+    @Test func noProxyMatchesAsUrllibMatches() async throws {
         let input = Self.bypassCases.map { ["kind": "bypass", "noProxy": $0.noProxy, "netloc": $0.netloc] as [String: Any] }
-        let expected = try BotocoreOracle.runPerCase(script: "botocore_network.py", input: input) { $0["bypass"] as? Bool }.get()
+        let expected = try await BotocoreOracle.runPerCase(script: "botocore_network.py", input: input) { $0["bypass"] as? Bool }.get()
         for (index, testCase) in Self.bypassCases.enumerated() {
             let ours = NoProxyList(testCase.noProxy, setting: "NO_PROXY").bypasses(netloc: testCase.netloc)
             #expect(ours == expected[index], "NO_PROXY=\(testCase.noProxy.debugDescription) for \(testCase.netloc)")
@@ -40,9 +40,9 @@ struct ProxyRulesAgreeWithBotocoreTests {
         ["ALL_PROXY": "http://all:1", "ftp_proxy": "http://ftp:1"],
     ]
 
-    @Test func variablesWinAsUrllibDecides() throws {
+    @Test func variablesWinAsUrllibDecides() async throws {
         let input = Self.environments.map { ["kind": "environ", "environment": $0] as [String: Any] }
-        let expected = try BotocoreOracle.runPerCase(script: "botocore_network.py", input: input) { $0["proxies"] as? [String: String] ?? [:] }.get()
+        let expected = try await BotocoreOracle.runPerCase(script: "botocore_network.py", input: input) { $0["proxies"] as? [String: String] ?? [:] }.get()
         for (index, environment) in Self.environments.enumerated() {
             let ours = try ProxySettings.fromEnvironment(environment)
             let theirs = expected[index]
@@ -59,9 +59,9 @@ struct ProxyRulesAgreeWithBotocoreTests {
         "http://al%20ice:p%25ss@proxy.corp:3128", "http://user:bad%zz%4escape%@proxy.corp:3128", "http://[::1]:3128", "http://[fd00::1]", "http://10.0.0.1:80/path?x=1",
     ]
 
-    @Test func proxyURLsMeanWhatTheyMeanToBotocore() throws {
+    @Test func proxyURLsMeanWhatTheyMeanToBotocore() async throws {
         let input = Self.proxyURLs.map { ["kind": "proxyURL", "url": $0] as [String: Any] }
-        let expected = try BotocoreOracle.runPerCase(script: "botocore_network.py", input: input) { $0 }.get()
+        let expected = try await BotocoreOracle.runPerCase(script: "botocore_network.py", input: input) { $0 }.get()
         for (index, url) in Self.proxyURLs.enumerated() {
             let proxy = try ProxyServer(parsing: url, setting: "HTTPS_PROXY")
             let theirs = expected[index]

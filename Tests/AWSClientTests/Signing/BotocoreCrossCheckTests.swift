@@ -149,12 +149,13 @@ struct BotocoreCrossCheckTests {
         }
     }
 
-    /// Runs the script once, lazily, for every case.
-    static let oracle: Result<[Sent], BotocoreOracle.Failure> = runOracle()
+    /// Runs the script once, lazily, for every case; the cases wait for it without holding a
+    /// thread.
+    static let oracle = Task { await runOracle() }
 
     @Test(arguments: cases)
-    func authorizationDateAndTokenMatchBotocore(_ testCase: Case) throws {
-        let sent = try #require(try Self.sent(for: testCase))
+    func authorizationDateAndTokenMatchBotocore(_ testCase: Case) async throws {
+        let sent = try #require(try await Self.sent(for: testCase))
         let ours = try Self.signOurselves(testCase)
         #expect(sent.method == ours.method)
         #expect(ours.values(forHeader: "Authorization") == sent.header("Authorization"))
@@ -164,15 +165,15 @@ struct BotocoreCrossCheckTests {
     }
 
     @Test(arguments: cases)
-    func endpointAndWirePathMatchBotocore(_ testCase: Case) throws {
-        let sent = try #require(try Self.sent(for: testCase))
+    func endpointAndWirePathMatchBotocore(_ testCase: Case) async throws {
+        let sent = try #require(try await Self.sent(for: testCase))
         let endpoint = try Self.endpoint(for: testCase)
         #expect(endpoint.url.absoluteString + Self.path(for: testCase) == sent.url)
     }
 
     @Test(arguments: cases)
-    func verifierAcceptsWhatBotocoreSent(_ testCase: Case) throws {
-        let sent = try #require(try Self.sent(for: testCase))
+    func verifierAcceptsWhatBotocoreSent(_ testCase: Case) async throws {
+        let sent = try #require(try await Self.sent(for: testCase))
         let url = try #require(URL(string: sent.url))
         // The HTTP layer adds Host after botocore hands the request over; botocore signed it from the URL.
         let request = try #require(SignableRequest(method: sent.method, url: url, headers: sent.headers))
@@ -208,15 +209,15 @@ struct BotocoreCrossCheckTests {
             .sign(request, credentials: credentials, date: testCase.timestamp.date)
     }
 
-    static func sent(for testCase: Case) throws(BotocoreOracle.Failure) -> Sent? {
-        let all = try oracle.get()
+    static func sent(for testCase: Case) async throws(BotocoreOracle.Failure) -> Sent? {
+        let all = try await oracle.value.get()
         guard let index = cases.firstIndex(of: testCase), index < all.count else {
             return nil
         }
         return all[index]
     }
 
-    private static func runOracle() -> Result<[Sent], BotocoreOracle.Failure> {
+    private static func runOracle() async -> Result<[Sent], BotocoreOracle.Failure> {
         let input = cases.map { testCase -> [String: Any] in
             [
                 "poolID": testCase.poolID, "region": testCase.region, "timestamp": testCase.timestamp.amzDate,
@@ -224,7 +225,7 @@ struct BotocoreCrossCheckTests {
                 "useDualStack": testCase.useDualStack,
             ]
         }
-        return BotocoreOracle.runPerCase(script: "botocore_sign.py", input: input) { entry in
+        return await BotocoreOracle.runPerCase(script: "botocore_sign.py", input: input) { entry in
             let pairs = entry["headers"] as? [[String]] ?? []
             return Sent(
                 url: entry["url"] as? String ?? "",

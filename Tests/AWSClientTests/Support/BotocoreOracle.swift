@@ -1,4 +1,5 @@
 import Foundation
+import ProcessSupport
 
 /// Runs one of the botocore scripts under `Fixtures` with `python3`, feeding JSON on stdin.
 ///
@@ -9,10 +10,12 @@ enum BotocoreOracle {
         let description: String
     }
 
-    static func run(script name: String, input: Any) -> Result<Any, Failure> {
+    static func run(script name: String, input: Any) async -> Result<Any, Failure> {
         do {
             let script = try FixtureFiles.url(name)
-            let output = try runPython(script: script, input: JSONSerialization.data(withJSONObject: input))
+            let data = try JSONSerialization.data(withJSONObject: input)
+            // Python and botocore take a second or more to start: waited for off Swift's pool.
+            let output = try await ChildSlots.shared.run { try runPython(script: script, input: data) }
             return .success(try JSONSerialization.jsonObject(with: output))
         } catch let failure as Failure {
             return .failure(failure)
@@ -25,8 +28,8 @@ enum BotocoreOracle {
     /// per case, into a value with `read`.
     static func runPerCase<Value>(
         script name: String, input: [[String: Any]], read: ([String: Any]) -> Value
-    ) -> Result<[Value], Failure> {
-        run(script: name, input: input).flatMap { output in
+    ) async -> Result<[Value], Failure> {
+        await run(script: name, input: input).flatMap { output in
             guard let list = output as? [[String: Any]], list.count == input.count else {
                 return .failure(Failure(description: "\(name) did not print one result per case"))
             }

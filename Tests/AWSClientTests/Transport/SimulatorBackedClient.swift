@@ -46,9 +46,13 @@ struct SimulatorBackedClient: Sendable {
     }
 
     /// Runs `body` with a fresh simulator and client, and always shuts both down.
+    ///
+    /// The request timeout is a bound on a hang unless a test sets its own: a machine busy with
+    /// the rest of the suite can hold a loopback request for seconds, and a retry after a timeout
+    /// would change the attempts and requests the tests count.
     static func run(
         credentials: AWSCredentials = demoKeys,
-        requestTimeout: Duration = .seconds(5),
+        requestTimeout: Duration = .seconds(30),
         maxResponseBytes: Int = 64 * 1024,
         connectionsPerHost: Int = 8,
         serverTLS: SimulatorTLS? = TestTLS.server,

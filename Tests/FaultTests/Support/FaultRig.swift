@@ -38,11 +38,12 @@ struct FaultRig {
     let loop: WatchLoop
 
     /// Starts a simulator for `scenario`, a client and a loop watching every pool of the
-    /// scenario; runs `body`; then stops them all, whatever `body` did.
+    /// scenario; runs `body`; then stops them all, whatever `body` did. The request timeout is a
+    /// bound on a hang unless a test sets its own (as ``SimulatorBackedClient``'s).
     static func run(
         _ scenario: Scenario,
         credentials: any CredentialProvider = FixedCredentials(credentials: demoKeys),
-        requestTimeout: Duration = .seconds(5),
+        requestTimeout: Duration = .seconds(30),
         _ body: (FaultRig) async throws -> Void
     ) async throws {
         let clock = ManualClock()

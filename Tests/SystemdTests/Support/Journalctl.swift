@@ -14,14 +14,14 @@ enum Journalctl {
     }
 
     /// Waits until journald has stored everything sent so far (`journalctl --sync` returns only then).
-    static func sync() throws {
-        let result = try Subprocess.run(path(), ["--sync"])
+    static func sync() async throws {
+        let result = try await Subprocess.run(path(), ["--sync"])
         guard result.status == 0 else { throw Failure(description: "journalctl --sync failed: \(result.output)") }
     }
 
     /// The entries `arguments` select, each field with all its values (journald keeps repeated fields).
-    static func entries(_ arguments: [String]) throws -> [[String: [String]]] {
-        let result = try Subprocess.run(path(), ["--no-pager", "-o", "json"] + arguments)
+    static func entries(_ arguments: [String]) async throws -> [[String: [String]]] {
+        let result = try await Subprocess.run(path(), ["--no-pager", "-o", "json"] + arguments)
         guard result.status == 0 else { throw Failure(description: "journalctl \(arguments) failed: \(result.output)") }
         return try result.output.split(separator: "\n").map { line in
             guard let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else {
@@ -40,8 +40,8 @@ enum Journalctl {
     }
 
     /// The text `journalctl` prints for `arguments` (e.g. `-x` with the catalog).
-    static func text(_ arguments: [String]) throws -> String {
-        let result = try Subprocess.run(path(), ["--no-pager"] + arguments)
+    static func text(_ arguments: [String]) async throws -> String {
+        let result = try await Subprocess.run(path(), ["--no-pager"] + arguments)
         guard result.status == 0 else { throw Failure(description: "journalctl \(arguments) failed: \(result.output)") }
         return result.output
     }

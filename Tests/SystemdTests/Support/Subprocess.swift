@@ -15,8 +15,13 @@ struct Subprocess {
 
     let pid: pid_t
 
-    /// Runs `executable` to completion, collecting stdout and stderr together.
-    static func run(_ executable: String, _ arguments: [String], environment: [String: String]? = nil) throws -> Result {
+    /// Runs `executable` to completion, collecting stdout and stderr together; waited for on a
+    /// thread of its own, not one of Swift's pool, with at most as many at once as there are cores.
+    static func run(_ executable: String, _ arguments: [String], environment: [String: String]? = nil) async throws -> Result {
+        try await ChildSlots.shared.run { try runBlocking(executable, arguments, environment: environment) }
+    }
+
+    private static func runBlocking(_ executable: String, _ arguments: [String], environment: [String: String]? = nil) throws -> Result {
         let output = try CleanSpawn.makePipe()
         let child: Subprocess
         do {
@@ -29,7 +34,7 @@ struct Subprocess {
         close(output.write)
         // Read to the end before waiting, so a chatty child never blocks on a full pipe.
         let data = FileHandle(fileDescriptor: output.read, closeOnDealloc: true).readDataToEndOfFile()
-        return Result(status: child.wait(), output: String(decoding: data, as: UTF8.self))
+        return Result(status: CleanSpawn.waitForExit(child.pid), output: String(decoding: data, as: UTF8.self))
     }
 
     /// Starts `executable` with stdin from /dev/null and stdout and stderr on `output`.
@@ -44,8 +49,9 @@ struct Subprocess {
     }
 
     /// Waits for the child to end: its exit status, or 128 + the signal that ended it.
-    func wait() -> Int32 {
-        CleanSpawn.waitForExit(pid)
+    func wait() async -> Int32 {
+        let pid = pid
+        return await onOwnThread { CleanSpawn.waitForExit(pid) }
     }
 
     /// Whether the child has not ended yet (without reaping it).

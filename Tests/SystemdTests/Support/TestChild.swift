@@ -14,7 +14,7 @@ enum TestChild {
     /// child is started by `sh`, which sets `WATCHDOG_PID` to the pid the child will have.
     static func run(
         role: String, filter: String, environment changes: [String: String?], watchdogPIDIsChild: Bool = false
-    ) throws -> Subprocess.Result {
+    ) async throws -> Subprocess.Result {
         let binary = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")
         var environment = ProcessInfo.processInfo.environment
         for (name, value) in changes { environment[name] = value }
@@ -22,11 +22,11 @@ enum TestChild {
         let arguments = ["--testing-library", "swift-testing", "--filter", filter]
         if watchdogPIDIsChild {
             // exec keeps the shell's pid, so $$ is the pid of the test binary.
-            return try Subprocess.run(
+            return try await Subprocess.run(
                 "/bin/sh", ["-c", #"WATCHDOG_PID=$$ exec "$0" "$@""#, binary] + arguments, environment: environment
             )
         }
-        return try Subprocess.run(binary, arguments, environment: environment)
+        return try await Subprocess.run(binary, arguments, environment: environment)
     }
 
     /// Whether the child's output shows that exactly `count` tests ran and passed (a filter that

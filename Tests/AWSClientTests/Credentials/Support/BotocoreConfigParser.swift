@@ -4,8 +4,8 @@ import Foundation
 /// machine without botocore fails the tests that use it, saying how to install it.
 enum BotocoreConfigParser {
     /// The sections botocore finds in the file at `path`, or nil when it rejects the file.
-    static func rawConfigParse(_ path: String) throws -> [String: [String: String]]? {
-        let output = try BotocoreOracle.run(script: "botocore_config_parse.py", input: [path]).get()
+    static func rawConfigParse(_ path: String) async throws -> [String: [String: String]]? {
+        let output = try await BotocoreOracle.run(script: "botocore_config_parse.py", input: [path]).get()
         guard let results = output as? [Any], results.count == 1 else {
             throw BotocoreOracle.Failure(description: "botocore_config_parse.py did not print one result")
         }
